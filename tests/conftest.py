@@ -24,20 +24,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def _find_shared() -> Path:
-    env = os.environ.get("PAYOUTS_SHARED_DIR")
-    if env:
-        return Path(env)
-    return REPO_ROOT.parent / "shared"
-
-
-SHARED_DIR = _find_shared()
-FIXTURES_DIR = SHARED_DIR / "fixtures"
+# A copy of ../shared/fixtures lives in the repo, so a fresh clone anywhere runs the tests.
+FIXTURES_DIR = Path(os.environ.get("PAYOUTS_FIXTURES_DIR", REPO_ROOT / "tests" / "fixtures"))
 
 
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
-    """The wire samples in ../shared/fixtures (Daraja payloads, statements, batches)."""
+    """The wire samples (Daraja payloads, statements, batches), copied from ../shared/fixtures."""
     if not FIXTURES_DIR.is_dir():
-        pytest.fail(f"shared fixtures not found at {FIXTURES_DIR} (set PAYOUTS_SHARED_DIR)")
+        pytest.fail(f"shared fixtures not found at {FIXTURES_DIR} (set PAYOUTS_FIXTURES_DIR)")
     return FIXTURES_DIR
