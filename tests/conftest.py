@@ -34,3 +34,87 @@ def fixtures_dir() -> Path:
     if not FIXTURES_DIR.is_dir():
         pytest.fail(f"shared fixtures not found at {FIXTURES_DIR} (set PAYOUTS_FIXTURES_DIR)")
     return FIXTURES_DIR
+
+
+# -- databases ---------------------------------------------------------------------------------
+# Every store test runs on SQLite and on PostgreSQL. PostgreSQL tests use the server named by
+# PAYOUTS_TEST_POSTGRES_URL, each test in a schema of its own (cheap to create, dropped after).
+# Without the variable they are skipped, unless PAYOUTS_REQUIRE_POSTGRES=1 (CI), where they fail.
+
+POSTGRES_URL = os.environ.get("PAYOUTS_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("PAYOUTS_REQUIRE_POSTGRES", "") == "1"
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _postgres_or_skip() -> str:
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    message = "PostgreSQL tests skipped: PAYOUTS_TEST_POSTGRES_URL is not set"
+    if REQUIRE_POSTGRES:
+        pytest.fail(message + " but PAYOUTS_REQUIRE_POSTGRES=1 requires them")
+    pytest.skip(message)
+
+
+class DatabaseFactory:
+    """Hands out fresh, empty databases of one backend; cleans them up at the end of the test."""
+
+    def __init__(self, backend: str, tmp_path: Path) -> None:
+        self.backend = backend
+        self._tmp = tmp_path
+        self._schemas: list[str] = []
+        self._count = 0
+
+    def new_url(self) -> str:
+        self._count += 1
+        if self.backend == "sqlite":
+            return f"sqlite:///{self._tmp / f'ledger-{self._count}.db'}"
+        import uuid
+
+        import sqlalchemy as sa
+
+        base = sa.engine.make_url(_postgres_or_skip())
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        engine = sa.create_engine(base)
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        engine.dispose()
+        self._schemas.append(schema)
+        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    def cleanup(self) -> None:
+        if not self._schemas:
+            return
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(sa.engine.make_url(POSTGRES_URL))
+        with engine.begin() as conn:
+            for schema in self._schemas:
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def databases(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A factory of fresh database URLs, once for SQLite and once for PostgreSQL."""
+    factory = DatabaseFactory(request.param, tmp_path)
+    if factory.backend == "postgres":
+        _postgres_or_skip()
+    yield factory
+    factory.cleanup()
+
+
+@pytest.fixture
+def db_url(databases: DatabaseFactory) -> str:
+    """A fresh, empty database URL (SQLite and PostgreSQL)."""
+    return databases.new_url()
+
+
+@pytest.fixture
+def store(db_url: str):  # type: ignore[no-untyped-def]
+    """A fresh event store on each backend."""
+    from ledger import EventStore
+
+    s = EventStore.from_url(db_url)
+    yield s
+    s.close()
