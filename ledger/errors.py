@@ -43,9 +43,12 @@ class EventIdConflictError(LedgerError):
 class DuplicateIdempotencyKeyError(LedgerError):
     """An append's idempotency key was used by an earlier append: this one is a repeat."""
 
-    def __init__(self, key: str, position: int | None) -> None:
+    def __init__(
+        self, key: str, position: int | None, used_keys: frozenset[str] = frozenset()
+    ) -> None:
         self.key = key
         self.position = position
+        self.used_keys = used_keys or frozenset({key})
         super().__init__(
             f"idempotency key {key!r} was already used by the append at position {position}"
         )

@@ -24,6 +24,8 @@ class NewEvent:
     event_id: uuid.UUID = attrs.field(factory=uuid7)
     correlation_id: str | None = None
     causation_id: str | None = None
+    #: Unique across the store when set (a callback's delivery key, a statement line's key).
+    idempotency_key: str | None = None
 
 
 @attrs.frozen

@@ -105,10 +105,14 @@ class WriteTransaction:
         if isinstance(expected_version, int) and expected_version < 0:
             raise ValueError("expected_version must be >= 0, NO_STREAM or ANY")
         pending = [
-            e if isinstance(e, NewEvent) else NewEvent(e, correlation_id=correlation_id,
-                                                        causation_id=causation_id)
+            e
+            if isinstance(e, NewEvent)
+            else NewEvent(e, correlation_id=correlation_id, causation_id=causation_id)
             for e in new_events
         ]
+        if idempotency_key is not None:
+            pending[0] = attrs.evolve(pending[0], idempotency_key=idempotency_key)
+        keys = [p.idempotency_key for p in pending if p.idempotency_key is not None]
         encoded = [self._store.registry.encode(p.event) for p in pending]
         self._lock_for_append()
         conn = self.connection
@@ -141,11 +145,11 @@ class WriteTransaction:
                     "metadata": meta,
                     "event_id": p.event_id,
                     "recorded_at": now,
-                    "idempotency_key": idempotency_key if i == 0 else None,
+                    "idempotency_key": p.idempotency_key,
                 }
             )
         statement = events.insert().returning(events.c.position, sort_by_parameter_order=True)
-        if idempotency_key is None:
+        if not keys:
             positions = self._insert(statement, rows, stream_id, expected_version)
         else:
             # The unique index decides, inside this transaction; the savepoint keeps the
@@ -155,12 +159,16 @@ class WriteTransaction:
                 positions = self._insert(statement, rows, stream_id, expected_version)
             except sa.exc.IntegrityError:
                 savepoint.rollback()
-                existing = conn.execute(
-                    sa.select(events.c.position).where(events.c.idempotency_key == idempotency_key)
-                ).scalar()
-                if existing is None:
+                used = conn.execute(
+                    sa.select(events.c.idempotency_key, events.c.position)
+                    .where(events.c.idempotency_key.in_(keys))
+                    .order_by(events.c.position)
+                ).all()
+                if not used:
                     raise
-                raise DuplicateIdempotencyKeyError(idempotency_key, existing) from None
+                raise DuplicateIdempotencyKeyError(
+                    used[0][0], int(used[0][1]), used_keys=frozenset(k for k, _ in used)
+                ) from None
             savepoint.commit()
         return AppendResult(stream_id, tuple(positions), current + len(rows))
 
@@ -222,6 +230,20 @@ class WriteTransaction:
                 )
             positions.append(int(row.position))
         return tuple(positions)
+
+    def used_idempotency_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these idempotency keys are stored already (to skip known lines in bulk)."""
+        wanted = list(keys)
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            found.update(
+                k
+                for (k,) in self.connection.execute(
+                    sa.select(events.c.idempotency_key).where(events.c.idempotency_key.in_(chunk))
+                )
+            )
+        return found
 
     # -- projection bookkeeping -------------------------------------------------------------
 

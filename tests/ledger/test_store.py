@@ -218,3 +218,16 @@ def test_tracking_commits_with_the_transaction(store: EventStore) -> None:
     with store.transaction() as tx:
         tx.set_projection_position("p", 0)  # reset: rebuild from position 0
         assert tx.projection_position("p") == 0
+
+
+def test_each_event_can_carry_its_own_idempotency_key(store: EventStore) -> None:
+    lines = [NewEvent(Deposited("a", i), idempotency_key=f"line-{i}") for i in range(3)]
+    store.append("statement", lines)
+    with store.transaction() as tx:
+        assert tx.used_idempotency_keys(["line-1", "line-9", "line-2"]) == {"line-1", "line-2"}
+        again = [NewEvent(Deposited("a", i), idempotency_key=f"line-{i}") for i in (2, 3)]
+        with pytest.raises(DuplicateIdempotencyKeyError) as err:
+            tx.append("statement", again)
+        assert err.value.used_keys == {"line-2"}
+        tx.append("statement", [NewEvent(Deposited("a", 3), idempotency_key="line-3")])
+    assert [e.event.amount for e in store.read_stream("statement")] == [0, 1, 2, 3]
