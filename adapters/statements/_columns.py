@@ -37,8 +37,13 @@ def normalise(name: str) -> str:
 
 
 def is_header_row(row: Sequence[str]) -> bool:
-    """A header row is the first row with a Receipt No. cell."""
-    return any(_BY_NAME.get(normalise(cell)) == "receipt" for cell in row)
+    """A header row names Receipt No. and at least one other known column.
+
+    Two names, not one, so a preamble row such as `Organization Name,RECEIPT NO` is not taken
+    for the header, while a header lacking a required column is still found (and refused).
+    """
+    fields = [_BY_NAME.get(normalise(cell)) for cell in row]
+    return "receipt" in fields and sum(field is not None for field in fields) >= 2
 
 
 @attrs.frozen

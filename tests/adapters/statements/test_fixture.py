@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -87,7 +88,7 @@ def test_funds_transfer_is_money_in(parsed: StatementParse) -> None:
 
 def test_balance_rolls(parsed: StatementParse) -> None:
     lines = parsed.lines
-    for before, after in zip(lines, lines[1:], strict=False):
+    for before, after in itertools.pairwise(lines):
         assert before.balance is not None and after.balance is not None
         assert before.balance + after.signed_amount == after.balance
 
