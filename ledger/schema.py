@@ -68,4 +68,3 @@ tracking = sa.Table(
     sa.Column("position", sa.BigInteger, nullable=False),
     sa.Column("projection_version", sa.String(64), nullable=False, server_default=""),
 )
-

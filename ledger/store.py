@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 import attrs
+import cattrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -370,13 +371,20 @@ class EventStore:
                 causation_id=meta.pop("causation_id", None),
                 extra=meta,
             )
-            event_id = row.event_id if isinstance(row.event_id, uuid.UUID) else uuid.UUID(
-                str(row.event_id)
+            event_id = (
+                row.event_id
+                if isinstance(row.event_id, uuid.UUID)
+                else uuid.UUID(str(row.event_id))
             )
         except LedgerError as exc:
             raise CorruptEventError(int(row.position), str(exc)) from exc
         except Exception as exc:
-            raise CorruptEventError(int(row.position), f"{type(exc).__name__}: {exc}") from exc
+            reason = (
+                "; ".join(cattrs.transform_error(exc))
+                if isinstance(exc, cattrs.BaseValidationError)
+                else f"{type(exc).__name__}: {exc}"
+            )
+            raise CorruptEventError(int(row.position), f"{row.event_type}: {reason}") from exc
         return RecordedEvent(
             position=int(row.position),
             stream_id=row.stream_id,

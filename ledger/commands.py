@@ -1,0 +1,377 @@
+"""Payout commands: send one, send a batch, retry a final failure.
+
+Every command writes PayoutRequested before anything goes on the network, under the payout's
+OriginatorConversationID, which is its idempotency key: sending again with the same id and the
+same details returns the stored payout, never a second payment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+
+import attrs
+
+from ledger.callback_urls import CallbackUrlBuilder
+from ledger.errors import ConcurrencyError, LedgerError
+from ledger.events import NewEvent
+from ledger.payout import RETRYABLE, Payout, PayoutStatus, fold
+from ledger.payout_events import (
+    PayoutAccepted,
+    PayoutNotSent,
+    PayoutOutcomeUnknown,
+    PayoutRejected,
+    PayoutRequested,
+    RetryRequested,
+    payout_stream,
+)
+from ledger.ports import (
+    Accepted,
+    NotSent,
+    OutcomeUnknown,
+    PayoutGateway,
+    PayoutInstruction,
+    PayoutValidationError,
+    Rejected,
+    SubmitOutcome,
+    ValidPayout,
+)
+from ledger.store import NO_STREAM, EventStore
+
+_IDS = uuid.UUID("6f1d2c3e-8a4b-4c5d-9e6f-7a8b9c0d1e2f")  # namespace of derived event ids
+
+Clock = Callable[[], datetime]
+
+
+class PayoutConflictError(LedgerError):
+    """The OriginatorConversationID is taken by a payout with other details."""
+
+    def __init__(self, ocid: str, differences: dict[str, tuple[object, object]]) -> None:
+        self.ocid = ocid
+        self.differences = differences
+        said = "; ".join(f"{k}: stored {a!r}, asked {b!r}" for k, (a, b) in differences.items())
+        super().__init__(
+            f"OriginatorConversationID {ocid!r} is already used by a payout with other details "
+            f"({said}); use a new id for a new payout"
+        )
+
+
+class PayoutNotFoundError(LedgerError):
+    def __init__(self, ocid: str) -> None:
+        self.ocid = ocid
+        super().__init__(f"no payout with OriginatorConversationID {ocid!r}")
+
+
+class RetryRefusedError(LedgerError):
+    """A retry was asked for a payout whose first attempt may still pay."""
+
+
+_COMPARED = ("command_id", "amount", "party_a", "party_b", "remarks", "occasion")
+
+
+def _differences(stored: Payout, asked: ValidPayout) -> dict[str, tuple[object, object]]:
+    return {
+        name: (getattr(stored, name), getattr(asked, name))
+        for name in _COMPARED
+        if getattr(stored, name) != getattr(asked, name)
+    }
+
+
+def derived_event_id(ocid: str, what: str) -> uuid.UUID:
+    """A stable event id, so that re-running a command after a crash appends nothing twice."""
+    return uuid.uuid5(_IDS, f"{ocid}/{what}")
+
+
+def batch_ocid(file_digest: str, line: int) -> str:
+    """The id of a batch row without one of its own: the same file and row give the same id."""
+    return f"b{file_digest[:16]}-{line:05d}"
+
+
+def file_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@attrs.frozen
+class BatchRow:
+    """One row of a batch: its line in the file and what it asks for."""
+
+    line: int
+    instruction: PayoutInstruction
+
+
+@attrs.frozen
+class BatchRowError:
+    line: int
+    field: str
+    message: str
+
+
+@attrs.frozen
+class BatchResult:
+    batch_id: str
+    sent: tuple[Payout, ...]
+    already_known: tuple[Payout, ...]
+    errors: tuple[BatchRowError, ...]
+
+
+class PayoutService:
+    """Sends payouts through the gateway and records every step as an event."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        gateway: PayoutGateway,
+        callback_urls: CallbackUrlBuilder,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        self.store = store
+        self.gateway = gateway
+        self.callback_urls = callback_urls
+        self._now: Clock = clock or (lambda: datetime.now(UTC))
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def get(self, ocid: str) -> Payout | None:
+        """The payout's current state, folded from its stream."""
+        return fold(self.store.iter_stream(payout_stream(ocid)))
+
+    def require(self, ocid: str) -> Payout:
+        payout = self.get(ocid)
+        if payout is None:
+            raise PayoutNotFoundError(ocid)
+        return payout
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def send_payout(
+        self,
+        instruction: PayoutInstruction,
+        *,
+        batch_id: str | None = None,
+        batch_line: int | None = None,
+        retry_of: str | None = None,
+    ) -> Payout:
+        """Validate, record, send once, record what happened; return the payout's state.
+
+        A payout whose id is stored already is returned as it is, unless it was never sent (a
+        connect failure, or a crash between writing the request and sending it): then it is sent
+        again under the same id, which Daraja refuses as a duplicate if it did receive it.
+        """
+        valid = self.gateway.validate(instruction)
+        ocid = valid.originator_conversation_id
+        existing = self.get(ocid)
+        if existing is not None:
+            differences = _differences(existing, valid)
+            if differences:
+                raise PayoutConflictError(ocid, differences)
+            if not self._needs_sending(existing):
+                return existing
+        else:
+            urls = self.callback_urls.for_payout(ocid)
+            result_url, timeout_url = urls.redacted()
+            requested = PayoutRequested(
+                originator_conversation_id=ocid,
+                command_id=valid.command_id,
+                amount=valid.amount,
+                party_a=valid.party_a,
+                party_b=valid.party_b,
+                remarks=valid.remarks,
+                occasion=valid.occasion,
+                initiator_name=self.gateway.initiator_name,
+                result_url=result_url,
+                queue_timeout_url=timeout_url,
+                requested_at=self._now(),
+                callback_token_sha256=urls.token_sha256,
+                batch_id=batch_id,
+                batch_line=batch_line,
+                retry_of=retry_of,
+            )
+            event = NewEvent(
+                requested,
+                event_id=derived_event_id(ocid, "requested"),
+                correlation_id=batch_id or ocid,
+            )
+            try:
+                self.store.append(payout_stream(ocid), [event], NO_STREAM)
+            except ConcurrencyError:
+                # Another process recorded this id first: theirs is the payout.
+                return self.send_payout(
+                    instruction, batch_id=batch_id, batch_line=batch_line, retry_of=retry_of
+                )
+        return self._submit(valid)
+
+    @staticmethod
+    def _needs_sending(payout: Payout) -> bool:
+        return payout.status is PayoutStatus.REQUESTED
+
+    def _submit(self, valid: ValidPayout) -> Payout:
+        ocid = valid.originator_conversation_id
+        urls = self.callback_urls.for_payout(ocid)
+        outcome = self.gateway.submit(valid, urls.result_url, urls.queue_timeout_url)
+        self.store.append(
+            payout_stream(ocid),
+            [NewEvent(self._outcome_event(outcome), correlation_id=ocid)],
+        )
+        return self.require(ocid)
+
+    def _outcome_event(self, outcome: SubmitOutcome) -> object:
+        now = self._now()
+        if isinstance(outcome, Accepted):
+            return PayoutAccepted(
+                outcome.conversation_id, outcome.response_code, outcome.response_description, now
+            )
+        if isinstance(outcome, Rejected):
+            return PayoutRejected(
+                outcome.http_status,
+                outcome.error_code,
+                outcome.error_message,
+                outcome.request_id,
+                now,
+            )
+        if isinstance(outcome, OutcomeUnknown):
+            return PayoutOutcomeUnknown(outcome.reason, outcome.detail, now)
+        if isinstance(outcome, NotSent):
+            return PayoutNotSent(outcome.reason, now)
+        raise TypeError(f"unexpected submit outcome {outcome!r}")
+
+    def send_batch(
+        self,
+        rows: Iterable[BatchRow],
+        batch_id: str,
+        *,
+        on_row: Callable[[int, Payout | BatchRowError], None] | None = None,
+    ) -> BatchResult:
+        """Send every valid row; a row that breaks a rule is reported by line, never dropped.
+
+        Re-running the same batch after a crash sends only what was never sent.
+        """
+        sent: list[Payout] = []
+        known: list[Payout] = []
+        errors: list[BatchRowError] = []
+        for row in rows:
+            result: Payout | BatchRowError
+            try:
+                before = self.get(row.instruction.originator_conversation_id)
+                payout = self.send_payout(row.instruction, batch_id=batch_id, batch_line=row.line)
+                if before is not None and before.status is not PayoutStatus.REQUESTED:
+                    known.append(payout)
+                else:
+                    sent.append(payout)
+                result = payout
+            except PayoutValidationError as exc:
+                result = BatchRowError(row.line, exc.field, f"line {row.line}: {exc}")
+                errors.append(result)
+            except PayoutConflictError as exc:
+                result = BatchRowError(
+                    row.line, "originator_conversation_id", f"line {row.line}: {exc}"
+                )
+                errors.append(result)
+            if on_row is not None:
+                on_row(row.line, result)
+        return BatchResult(batch_id, tuple(sent), tuple(known), tuple(errors))
+
+    def retry(self, ocid: str) -> Payout:
+        """Send a payout whose failure is final again, as ``<ocid>-rN`` linked to the original.
+
+        Running the same retry twice sends once: while the latest attempt is in flight or paid,
+        it is returned as it is.
+        """
+        original = self.require(ocid)
+        if original.retry_of is not None:
+            raise RetryRefusedError(
+                f"{ocid} is itself a retry of {original.retry_of}: retry the original, "
+                f"`payouts retry {original.retry_of}`"
+            )
+        latest = original
+        for attempt in original.retries:
+            found = self.get(attempt)
+            if found is not None:
+                latest = found
+        if latest.status not in RETRYABLE:
+            if latest is original:
+                raise RetryRefusedError(
+                    f"{ocid} is {original.status.value}: only a failed or rejected payout can be "
+                    "retried"
+                    + (
+                        "; its outcome is not known yet, and the first attempt may still pay"
+                        if original.is_open
+                        else ""
+                    )
+                )
+            return latest  # the retry is already under way or paid: do not send it again
+        retry_ocid = f"{ocid}-r{len(original.retries) + 1}"
+        instruction = PayoutInstruction(
+            originator_conversation_id=retry_ocid,
+            command_id=original.command_id,
+            amount=original.amount,
+            party_b=original.party_b,
+            remarks=original.remarks,
+            occasion=original.occasion,
+            party_a=original.party_a,
+        )
+        valid = self.gateway.validate(instruction)
+        urls = self.callback_urls.for_payout(retry_ocid)
+        result_url, timeout_url = urls.redacted()
+        now = self._now()
+        requested = PayoutRequested(
+            originator_conversation_id=retry_ocid,
+            command_id=valid.command_id,
+            amount=valid.amount,
+            party_a=valid.party_a,
+            party_b=valid.party_b,
+            remarks=valid.remarks,
+            occasion=valid.occasion,
+            initiator_name=self.gateway.initiator_name,
+            result_url=result_url,
+            queue_timeout_url=timeout_url,
+            requested_at=now,
+            callback_token_sha256=urls.token_sha256,
+            batch_id=original.batch_id,
+            retry_of=ocid,
+        )
+        # The link and the new payout commit together: a crash leaves both or neither.
+        with self.store.transaction() as tx:
+            tx.append(
+                payout_stream(ocid),
+                [
+                    NewEvent(
+                        RetryRequested(retry_ocid, now),
+                        event_id=derived_event_id(retry_ocid, "retry-link"),
+                        correlation_id=ocid,
+                    )
+                ],
+                expected_version=original.version,
+            )
+            tx.append(
+                payout_stream(retry_ocid),
+                [
+                    NewEvent(
+                        requested,
+                        event_id=derived_event_id(retry_ocid, "requested"),
+                        correlation_id=ocid,
+                    )
+                ],
+                NO_STREAM,
+            )
+        return self._submit(valid)
+
+    def resume_unsent(self, ocids: Sequence[str]) -> list[Payout]:
+        """Send again, under their own ids, payouts that were recorded but never sent."""
+        resumed = []
+        for ocid in ocids:
+            payout = self.get(ocid)
+            if payout is not None and self._needs_sending(payout):
+                instruction = PayoutInstruction(
+                    ocid,
+                    payout.command_id,
+                    payout.amount,
+                    payout.party_b,
+                    payout.remarks,
+                    payout.occasion,
+                    payout.party_a,
+                )
+                resumed.append(self._submit(self.gateway.validate(instruction)))
+        return resumed
