@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 
 import attrs
 
@@ -100,7 +100,7 @@ class Payout:
     result_desc: str | None = None
     paid_amount: int | None = None
     completed_at: datetime | None = None
-    utility_account_funds: Any = None  # Decimal | None
+    utility_account_funds: Decimal | None = None
     receiver_msisdn: str | None = None
     error_code: str | None = None
     error_message: str | None = None

@@ -246,7 +246,40 @@ class WriteTransaction:
             )
         return found
 
+    def read_page(
+        self, after: int, limit: int, event_types: Iterable[str] | None = None
+    ) -> list[RecordedEvent]:
+        """Up to ``limit`` events after ``after``, read in this transaction (for projections)."""
+        return [
+            self._store._decode(row)
+            for row in self.connection.execute(self._store._page_query(after, limit, event_types))
+        ]
+
     # -- projection bookkeeping -------------------------------------------------------------
+
+    def lock_projection(self, name: str) -> tuple[int, str]:
+        """Take the projection's tracking row for this transaction: (position, version).
+
+        Two workers catching up the same projection would otherwise apply the same events twice;
+        with the row locked (PostgreSQL: FOR UPDATE; SQLite: the writer lock) the second waits
+        and then sees the first one's position.
+        """
+        query = sa.select(tracking.c.position, tracking.c.projection_version).where(
+            tracking.c.projection == name
+        )
+        if self.connection.dialect.name == "postgresql":
+            self.connection.execute(
+                sa.text(
+                    "INSERT INTO tracking (projection, position, projection_version) "
+                    "VALUES (:n, 0, '') ON CONFLICT (projection) DO NOTHING"
+                ),
+                {"n": name},
+            )
+            query = query.with_for_update()
+        row = self.connection.execute(query).first()
+        if row is None:
+            return 0, ""
+        return int(row[0]), str(row[1])
 
     def projection_position(self, name: str) -> int:
         """How far the projection ``name`` has read (0 if it never ran)."""
@@ -454,11 +487,8 @@ class EventStore:
         remaining = limit
         while remaining is None or remaining > 0:
             n = size if remaining is None else min(size, remaining)
-            query = sa.select(*self._columns).where(events.c.position > position)
-            if types is not None:
-                query = query.where(events.c.event_type.in_(types))
             with _database_errors(self.engine), self.engine.connect() as conn:
-                rows = conn.execute(query.order_by(events.c.position).limit(n)).all()
+                rows = conn.execute(self._page_query(position, n, types)).all()
             for row in rows:
                 yield self._decode(row)
             if remaining is not None:
@@ -466,6 +496,12 @@ class EventStore:
             if len(rows) < n:
                 return
             position = int(rows[-1].position)
+
+    def _page_query(self, after: int, limit: int, types: Iterable[str] | None) -> sa.Select[Any]:
+        query = sa.select(*self._columns).where(events.c.position > after)
+        if types is not None:
+            query = query.where(events.c.event_type.in_(list(types)))
+        return query.order_by(events.c.position).limit(limit)
 
     def last_position(self) -> int:
         """The highest position stored (0 for an empty store)."""
