@@ -57,6 +57,10 @@ class RunningServer:
         """Whether the server thread is still alive."""
         return self._thread.is_alive()
 
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until the server thread ends (after `stop`, or a fatal server error)."""
+        self._thread.join(timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the server to exit and join its thread; force the exit if it lingers.
 

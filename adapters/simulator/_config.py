@@ -39,15 +39,13 @@ class SimulatorConfig:
     """
 
     consumer_key: str = "sim-consumer-key"
-    consumer_secret: str = "sim-consumer-secret"
+    consumer_secret: str = "sim-consumer-secret"  # noqa: S105 - a well-known local default
     shortcode: str = "600999"
     organisation_name: str = "EXAMPLE PAYROLL LTD"
     # None accepts any initiator; a name makes every other one fail with result code 2001.
     initiator_name: str | None = None
     opening_balance: Decimal = attrs.field(default=Decimal("10000000.00"), converter=_to_decimal)
-    working_account_balance: Decimal = attrs.field(
-        default=Decimal("0.00"), converter=_to_decimal
-    )
+    working_account_balance: Decimal = attrs.field(default=Decimal("0.00"), converter=_to_decimal)
     charges_paid_account_balance: Decimal = attrs.field(
         default=Decimal("0.00"), converter=_to_decimal
     )

@@ -6,6 +6,7 @@ import hashlib
 
 __all__ = ["recipient_name"]
 
+# fmt: off
 _FIRST = (
     "JANE", "JOHN", "MARY", "PETER", "GRACE", "JAMES", "FAITH", "DAVID", "MERCY", "SAMUEL",
     "ESTHER", "JOSEPH", "ANN", "DANIEL", "RUTH", "PAUL", "LUCY", "BRIAN", "JOY", "KEVIN",
@@ -14,6 +15,7 @@ _LAST = (
     "WANJIKU", "OTIENO", "KAMAU", "ACHIENG", "MWANGI", "ODHIAMBO", "NJERI", "KIPCHOGE",
     "WAMBUI", "MUTUA", "CHEBET", "OMONDI", "KARIUKI", "AKINYI", "NDUNGU", "KIPROTICH",
 )
+# fmt: on
 
 
 def recipient_name(msisdn: str) -> str:

@@ -38,7 +38,7 @@ class Outcome(enum.Enum):
     NO_CALLBACK = "no_callback"  # paid, no callback ever
     REPLY_LOST = "reply_lost"  # paid, the connection closes before the reply; callback sent
     SLOW_REPLY = "slow_reply"  # paid, the reply waits `reply_delay` seconds
-    EXPIRED_TOKEN = "expired_token"  # 404.001.03 and the token revoked; nothing accepted
+    EXPIRED_TOKEN = "expired_token"  # noqa: S105 - 404.001.03 and the token revoked; nothing accepted
     DUPLICATE_OCID = "duplicate_ocid"  # 500.002.1001; nothing accepted
     AMOUNT_CHANGED = "amount_changed"  # pays `paid_amount` (or asked + 1) and reports it
 
@@ -67,7 +67,11 @@ FAILURE_DESCRIPTIONS: Mapping[ResultCode, str] = {
 def _normalise_code(code: object) -> ResultCode:
     if isinstance(code, str) and code.isdigit():
         code = int(code)
-    if isinstance(code, bool) or not isinstance(code, int | str) or code not in FAILURE_DESCRIPTIONS:
+    if (
+        isinstance(code, bool)
+        or not isinstance(code, int | str)
+        or code not in FAILURE_DESCRIPTIONS
+    ):
         known = ", ".join(str(c) for c in FAILURE_DESCRIPTIONS)
         raise ScenarioError(f"unknown failure result code {code!r}; known codes: {known}")
     return code
@@ -87,14 +91,16 @@ def _optional_amount(value: object, what: str) -> Decimal | None:
     return amount
 
 
+def _match_amount(value: object) -> Decimal | None:
+    return _optional_amount(value, "match amount")
+
+
 @attrs.frozen
 class Match:
     """Which requests a scenario applies to: every given criterion must hold; none means any."""
 
     party_b: str | None = None
-    amount: Decimal | None = attrs.field(
-        default=None, converter=lambda v: _optional_amount(v, "match amount")
-    )
+    amount: Decimal | None = attrs.field(default=None, converter=_match_amount)
     originator_conversation_id: str | None = None
 
     def matches(self, request: PaymentRequest) -> bool:
@@ -131,11 +137,7 @@ class Scenario:
         """A JSON-ready description (for the control endpoint and the state dump)."""
         return {
             "id": self.id,
-            "match": {
-                k: v
-                for k, v in attrs.asdict(self.match).items()
-                if v is not None
-            },
+            "match": {k: v for k, v in attrs.asdict(self.match).items() if v is not None},
             "outcome": self.outcome.value,
             "result_code": self.result_code,
             "times": self.times,

@@ -190,7 +190,10 @@ class Simulator:
         command_id: str = "BusinessPayment",
         at: datetime | None = None,
     ) -> BankTransaction:
-        """Pay someone behind the ledger's back: it shows on the statement, no callback is sent."""
+        """Pay someone behind the ledger's back: it shows on the statement, no callback is sent.
+
+        Raises `InsufficientFunds` when the utility account cannot cover it.
+        """
         if command_id not in COMMAND_IDS:
             raise ValueError(f"unknown CommandID {command_id!r}; use one of {sorted(COMMAND_IDS)}")
         when = at if at is not None else self._now()
@@ -243,9 +246,7 @@ class Simulator:
                 }
                 for t in self.bank.transactions
             ],
-            "payments": [
-                {**attrs.asdict(p), "outcome": p.outcome.value} for p in self.payments
-            ],
+            "payments": [{**attrs.asdict(p), "outcome": p.outcome.value} for p in self.payments],
             "scenarios": [s.to_json() for s in self.scenarios],
             "deliveries": [
                 {**attrs.asdict(d), "at": d.at.isoformat(), "acknowledged": d.acknowledged}
@@ -264,7 +265,9 @@ class Simulator:
         with self._lock:
             token = "".join(self._random.choices(string.ascii_letters + string.digits, k=28))
             self._tokens[token] = self._now() + timedelta(seconds=self.config.token_lifetime)
-        return Reply(200, _json.dumps({"access_token": token, "expires_in": str(self.config.token_lifetime)}))
+        return Reply(
+            200, _json.dumps({"access_token": token, "expires_in": str(self.config.token_lifetime)})
+        )
 
     def handle_payment(self, authorization: str | None, body: bytes) -> Reply:
         """Answer ``POST /mpesa/b2c/v3/paymentrequest`` and set the outcome in motion."""
@@ -276,22 +279,26 @@ class Simulator:
         except InvalidField as exc:
             return self._error(400, "400.002.02", str(exc))
         initiated_at = self._now()
+        conversation_id = ""
+        scenario: Scenario | None = None
         with self._lock:
-            if request.originator_conversation_id in self._accepted:
-                return self._duplicate_reply()
-            scenario = self._scenarios.take(request)
+            # The duplicate check and the acceptance are one step, so two concurrent requests
+            # with one OriginatorConversationID cannot both be paid.
+            duplicate = request.originator_conversation_id in self._accepted
+            if not duplicate:
+                scenario = self._scenarios.take(request)
             outcome = scenario.outcome if scenario is not None else Outcome.SUCCESS
-            if outcome is Outcome.EXPIRED_TOKEN:
+            if duplicate or outcome is Outcome.DUPLICATE_OCID:
+                duplicate = True
+            elif outcome is Outcome.EXPIRED_TOKEN:
                 self._tokens.pop(token, None)
-            elif outcome is Outcome.DUPLICATE_OCID:
-                pass
             else:
                 self._accepted.add(request.originator_conversation_id)
                 conversation_id = self._conversation_id(initiated_at)
+        if duplicate:
+            return self._duplicate_reply()
         if outcome is Outcome.EXPIRED_TOKEN:
             return self._error(404, "404.001.03", "Invalid Access Token")
-        if outcome is Outcome.DUPLICATE_OCID:
-            return self._duplicate_reply()
         self._settle(request, scenario, outcome, conversation_id, initiated_at)
         ack = _json.dumps(
             {
@@ -337,7 +344,10 @@ class Simulator:
         except (binascii.Error, UnicodeDecodeError):
             return False
         key, sep, secret = decoded.partition(":")
-        return bool(sep) and (key, secret) == (self.config.consumer_key, self.config.consumer_secret)
+        return bool(sep) and (key, secret) == (
+            self.config.consumer_key,
+            self.config.consumer_secret,
+        )
 
     def _bearer_token(self, authorization: str | None) -> str | None:
         """The presented token if it is known and unexpired, else None."""
@@ -428,7 +438,9 @@ class Simulator:
                 )
                 self._send("timeout", request.queue_timeout_url, body, ocid, delay)
                 delay += self.config.late_result_delay
-            copies = scenario.deliveries if outcome is Outcome.DUPLICATE_DELIVERY and scenario else 1
+            copies = (
+                scenario.deliveries if outcome is Outcome.DUPLICATE_DELIVERY and scenario else 1
+            )
             result = success_result(transaction, ocid)
             for _ in range(copies):
                 self._send("result", request.result_url, result, ocid, delay)
