@@ -1,33 +1,72 @@
-"""The `payouts` command line: thin entry points over the ledger, the adapters and projections."""
+"""The `payouts` command line: thin entry points over the ledger, the adapters and projections.
+
+Exit statuses: 0 success; 1 an error (one line on stderr); 2 a usage error; 3 reconciliation
+found critical exceptions (see `payouts reconcile --help`).
+"""
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
 
-from ledger import LedgerError, migrate
+from adapters.config import ConfigError, Settings, load_settings
+from adapters.daraja import DarajaError
+from ledger import (
+    BatchRowError,
+    EventStore,
+    LedgerError,
+    Payout,
+    PayoutInstruction,
+    PayoutStatus,
+    migrate,
+)
 from ledger.engine import create_engine, display_url, normalise_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_DB = "sqlite:///payouts.db"
+# Tables stay readable when output goes to a file or a CI log (rich would assume 80 columns).
+console = Console(width=None if sys.stdout.isatty() else 140)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
 
 
 def one_line_errors(fn: F) -> F:
-    """Show a ledger error as one clear line and exit 2, never as a stack trace."""
+    """Show an error a user can act on as one clear line and exit 1, never as a stack trace."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except LedgerError as exc:
+        except (LedgerError, ConfigError, DarajaError, OSError) as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj["settings"]
+    return settings
+
+
+@contextmanager
+def opened_store(ctx: click.Context) -> Iterator[EventStore]:
+    from adapters.wiring import catch_up_all, open_store
+
+    store = open_store(settings_of(ctx))
+    try:
+        catch_up_all(store)  # a command's effect is visible to the next command at once
+        yield store
+    finally:
+        store.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,16 +74,34 @@ def one_line_errors(fn: F) -> F:
     "--db",
     "db_url",
     envvar="PAYOUTS_DB",
-    default=DEFAULT_DB,
-    show_default=True,
-    help="Ledger database URL: sqlite:///path.db or postgresql+psycopg://user:pw@host/db "
-    "(env PAYOUTS_DB).",
+    default=None,
+    help="Ledger database URL: sqlite:///path.db (default sqlite:///payouts.db in the working "
+    "directory) or postgresql+psycopg://user:pw@host/db. Env: PAYOUTS_DB.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    envvar="PAYOUTS_CONFIG",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML file with settings (see README, Configuration). Env: PAYOUTS_CONFIG.",
 )
 @click.pass_context
-def cli(ctx: click.Context, db_url: str) -> None:
-    """M-Pesa B2C payouts ledger: send payouts, receive callbacks, reconcile, audit."""
+def cli(ctx: click.Context, db_url: str | None, config_file: str | None) -> None:
+    """M-Pesa B2C payouts ledger: send payouts, receive callbacks, reconcile, audit.
+
+    Start with `payouts demo`: it runs everything against a local Daraja simulator.
+    """
     ctx.ensure_object(dict)
-    ctx.obj["db_url"] = db_url
+    try:
+        settings = load_settings(config_file=config_file, overrides={"db": db_url})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    ctx.obj["settings"] = settings
+    ctx.obj["db_url"] = settings.db
+
+
+# -- database -----------------------------------------------------------------------------------
 
 
 @cli.group()
@@ -60,9 +117,9 @@ def db_upgrade(ctx: click.Context) -> None:
     engine = create_engine(ctx.obj["db_url"])
     try:
         before, after = migrate.upgrade(engine)
+    except LedgerError:
+        raise
     except Exception as exc:
-        if isinstance(exc, LedgerError):
-            raise
         raise click.ClickException(
             f"cannot upgrade {display_url(engine.url)}: {type(exc).__name__}: {exc}"
         ) from None
@@ -88,6 +145,353 @@ def db_status(ctx: click.Context) -> None:
     head = migrate.head_revision()
     state = "up to date" if current == head else "needs `payouts db upgrade`"
     click.echo(f"database revision: {current or 'none'}; program revision: {head} ({state})")
+
+
+# -- servers ------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--host", default=None, help="Address to listen on (PAYOUTS_HOST, default 127.0.0.1)."
+)
+@click.option("--port", type=int, default=None, help="Port (PAYOUTS_PORT, default 8000; 0 = any).")
+@click.pass_context
+@one_line_errors
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Run the webhook receiver (result and timeout callbacks, /healthz).
+
+    Callers are checked against PAYOUTS_ALLOWED_IPS (default: Safaricom's published addresses);
+    X-Forwarded-For is believed only from PAYOUTS_TRUSTED_PROXIES.
+    """
+    import uvicorn
+
+    from adapters.receiver import create_receiver_app
+    from adapters.wiring import open_store, receiver_config
+
+    settings = settings_of(ctx)
+    store = open_store(settings)
+    app = create_receiver_app(store, receiver_config(settings))
+    # proxy_headers off: uvicorn would otherwise trust X-Forwarded-For from 127.0.0.1.
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=settings.port if port is None else port,
+        proxy_headers=False,
+        forwarded_allow_ips="",
+        access_log=False,  # access lines would show callback paths, which may carry tokens
+        log_level="info",
+    )
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--shortcode", default=None, help="Organisation shortcode (default PAYOUTS_SHORTCODE)."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for receipts and names.")
+def simulator(host: str, port: int, shortcode: str | None, seed: int) -> None:
+    """Run the local Daraja simulator (OAuth, B2C v3, callbacks, statement export).
+
+    Point the ledger at it with PAYOUTS_DARAJA_BASE_URL=http://HOST:PORT and the consumer key
+    and secret sim-consumer-key / sim-consumer-secret.
+    """
+    import uvicorn
+
+    from adapters.simulator import Simulator, SimulatorConfig
+
+    settings = load_settings()
+    config = SimulatorConfig(shortcode=shortcode or settings.shortcode, seed=seed)
+    sim = Simulator(config)
+    click.echo(f"simulator for shortcode {config.shortcode} on http://{host}:{port}")
+    try:
+        uvicorn.run(sim.app, host=host, port=port, proxy_headers=False, log_level="warning")
+    finally:
+        sim.close()
+
+
+# -- payouts ------------------------------------------------------------------------------------
+
+
+def _payout_row(p: Payout) -> list[str]:
+    return [
+        p.originator_conversation_id,
+        p.status.value,
+        p.command_id,
+        str(p.amount),
+        p.party_b,
+        p.receipt or "",
+        ",".join(p.flags),
+    ]
+
+
+def _payout_json(p: Payout) -> dict[str, Any]:
+    from ledger import converter
+
+    data: dict[str, Any] = converter.unstructure(p)
+    return data
+
+
+def _payout_table(payouts: list[Payout], title: str | None = None) -> Table:
+    table = Table(title=title)
+    for col in (
+        "OriginatorConversationID",
+        "status",
+        "CommandID",
+        "KES",
+        "recipient",
+        "receipt",
+        "flags",
+    ):
+        table.add_column(col, justify="right" if col == "KES" else "left")
+    for p in payouts:
+        style = (
+            "red"
+            if p.critical or p.status in (PayoutStatus.FAILED, PayoutStatus.REJECTED)
+            else None
+        )
+        table.add_row(*_payout_row(p), style=style)
+    return table
+
+
+@cli.command()
+@click.option(
+    "--id", "ocid", required=True, help="OriginatorConversationID: the payout's idempotency key."
+)
+@click.option(
+    "--to", "party_b", required=True, help="Recipient's phone number (07.., +2547.., ...)."
+)
+@click.option("--amount", required=True, help="Whole shillings.")
+@click.option(
+    "--command",
+    "command_id",
+    default="BusinessPayment",
+    show_default=True,
+    type=click.Choice(["SalaryPayment", "BusinessPayment", "PromotionPayment"]),
+)
+@click.option("--remarks", required=True, help="2 to 100 characters.")
+@click.option("--occasion", default=None, help="At most 100 characters.")
+@click.pass_context
+@one_line_errors
+def send(
+    ctx: click.Context,
+    ocid: str,
+    party_b: str,
+    amount: str,
+    command_id: str,
+    remarks: str,
+    occasion: str | None,
+) -> None:
+    """Send one payout. Running it again with the same --id sends nothing twice."""
+    from adapters.wiring import catch_up_all, make_service
+
+    with opened_store(ctx) as store:
+        service = make_service(settings_of(ctx), store)
+        payout = service.send_payout(
+            PayoutInstruction(ocid, command_id, amount, party_b, remarks, occasion)
+        )
+        catch_up_all(store)
+    console.print(_payout_table([payout]))
+
+
+@cli.command("send-batch")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+@one_line_errors
+def send_batch(ctx: click.Context, file: Path) -> None:
+    """Send a CSV of payouts (header: party_b,amount,command_id,remarks,occasion and optionally
+    originator_conversation_id). Bad rows are reported by line; the rest go through. Re-running
+    the same file sends only what was never sent."""
+    from adapters.batch_file import BatchFileError, read_batch
+    from adapters.wiring import catch_up_all, make_service
+
+    try:
+        batch = read_batch(file.read_bytes(), name=file.name)
+    except BatchFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    with opened_store(ctx) as store:
+        service = make_service(settings_of(ctx), store)
+        with Progress(
+            TextColumn("sending"), BarColumn(), MofNCompleteColumn(), console=err_console
+        ) as progress:
+            task = progress.add_task("send", total=len(batch.rows))
+            result = service.send_batch(
+                batch.rows, batch.batch_id, on_row=lambda _line, _r: progress.advance(task)
+            )
+        catch_up_all(store)
+    errors: list[BatchRowError] = sorted([*batch.errors, *result.errors], key=lambda e: e.line)
+    for e in errors:
+        err_console.print(f"[red]{file.name}: {e.message}[/red]")
+    counts: dict[str, int] = {}
+    for p in (*result.sent, *result.already_known):
+        counts[p.status.value] = counts.get(p.status.value, 0) + 1
+    console.print(
+        f"batch {batch.batch_id}: {len(batch.rows) + len(batch.errors)} rows; sent "
+        f"{len(result.sent)}, already known {len(result.already_known)}, refused {len(errors)}; "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
+    if errors:
+        ctx.exit(1)
+
+
+@cli.command("list")
+@click.option("--status", type=click.Choice([s.value for s in PayoutStatus]), default=None)
+@click.option("--batch", "batch_id", default=None, help="Only this batch's payouts.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@one_line_errors
+def list_command(ctx: click.Context, status: str | None, batch_id: str | None, fmt: str) -> None:
+    """List payouts with their current state."""
+    from projections import list_payouts
+
+    with opened_store(ctx) as store:
+        payouts = list(
+            list_payouts(store, status=PayoutStatus(status) if status else None, batch_id=batch_id)
+        )
+    if fmt == "json":
+        click.echo(json.dumps([_payout_json(p) for p in payouts], indent=2))
+    else:
+        console.print(_payout_table(payouts, title=f"{len(payouts)} payouts"))
+
+
+@cli.command()
+@click.argument("ocid")
+@click.pass_context
+@one_line_errors
+def show(ctx: click.Context, ocid: str) -> None:
+    """Show one payout's current state."""
+    from ledger import PayoutNotFoundError
+    from projections import get_payout
+
+    with opened_store(ctx) as store, store.engine.connect() as conn:
+        payout = get_payout(conn, ocid)
+    if payout is None:
+        raise PayoutNotFoundError(ocid)
+    table = Table(show_header=False, title=f"payout {ocid}")
+    for key, value in _payout_json(payout).items():
+        table.add_row(key, "" if value is None else str(value))
+    console.print(table)
+
+
+@cli.command()
+@click.argument("ocid")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+@one_line_errors
+def history(ctx: click.Context, ocid: str, fmt: str) -> None:
+    """Show every event and delivery of a payout (and of its retries), in order."""
+    from ledger import PayoutNotFoundError, converter
+    from projections import payout_history
+
+    with opened_store(ctx) as store:
+        entries = list(payout_history(store, ocid))
+    if not entries:
+        raise PayoutNotFoundError(ocid)
+    if fmt == "json":
+        click.echo(json.dumps([converter.unstructure(e) for e in entries], indent=2, default=str))
+        return
+    table = Table(title=f"history of {ocid}")
+    for col in ("pos", "stream", "v", "recorded (UTC)", "event", "what", "caused by"):
+        table.add_column(col)
+    for e in entries:
+        table.add_row(
+            str(e.position),
+            e.stream_id,
+            str(e.version),
+            e.recorded_at.strftime("%Y-%m-%d %H:%M:%S"),
+            e.event_type.removeprefix("payout."),
+            e.summary,
+            e.caused_by or "",
+        )
+    console.print(table)
+
+
+@cli.command()
+@click.argument("ocid")
+@click.pass_context
+@one_line_errors
+def retry(ctx: click.Context, ocid: str) -> None:
+    """Send a payout whose failure is final again, as OCID-r1, -r2, ... (linked to it).
+
+    Refused while the outcome is unknown or timed out: the first attempt may still pay.
+    Running the same retry twice sends once.
+    """
+    from adapters.wiring import catch_up_all, make_service
+
+    with opened_store(ctx) as store:
+        payout = make_service(settings_of(ctx), store).retry(ocid)
+        catch_up_all(store)
+    console.print(_payout_table([payout], title=f"retry of {ocid}"))
+
+
+@cli.command()
+@click.pass_context
+@one_line_errors
+def replay(ctx: click.Context) -> None:
+    """Rebuild every projection from position 0 and check it matches what was built
+    incrementally (an auditor's check that state is exactly what the events say)."""
+    from adapters.replay_check import replay_and_compare
+    from adapters.wiring import open_store
+
+    store = open_store(settings_of(ctx))
+    try:
+        report = replay_and_compare(store)
+    finally:
+        store.close()
+    for line in report.lines():
+        console.print(line)
+    if not report.identical:
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Where the statement and the reports are written.",
+)
+@click.option(
+    "--payouts", "count", type=int, default=60, show_default=True, help="Batch size (at least 50)."
+)
+@click.pass_context
+@one_line_errors
+def demo(ctx: click.Context, out_dir: Path, count: int) -> None:
+    """The main job, end to end on this machine: a local Daraja simulator and the webhook
+    receiver on free loopback ports, a realistic batch with failures, timeouts, duplicates, an
+    orphan and a lost reply, then the day's reconciliation. Exits 0 only if every payout and
+    every reconciliation category is what its scenario expects.
+
+    Uses --db when given (SQLite or PostgreSQL), else a fresh SQLite file in --out.
+    """
+    from adapters.demo import run_demo
+
+    explicit_db = ctx.find_root().params.get("db_url") is not None
+    ok = run_demo(
+        db_url=settings_of(ctx).db if explicit_db else None,
+        out_dir=out_dir,
+        count=count,
+        console=console,
+    )
+    if not ok:
+        ctx.exit(1)
+
+
+def _register_optional_commands() -> None:
+    try:
+        from adapters.reconcile_cli import reconcile
+    except ImportError:
+        return
+    cli.add_command(reconcile)
+
+
+_register_optional_commands()
 
 
 def main() -> None:
