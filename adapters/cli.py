@@ -434,12 +434,12 @@ def retry(ctx: click.Context, ocid: str) -> None:
 def replay(ctx: click.Context) -> None:
     """Rebuild every projection from position 0 and check it matches what was built
     incrementally (an auditor's check that state is exactly what the events say)."""
-    from adapters.replay_check import replay_and_compare
-    from adapters.wiring import open_store
+    from adapters.wiring import all_projections, open_store
+    from projections.replay import replay_and_compare
 
     store = open_store(settings_of(ctx))
     try:
-        report = replay_and_compare(store)
+        report = replay_and_compare(store, all_projections())
     finally:
         store.close()
     for line in report.lines():
