@@ -205,6 +205,4 @@ def loopback_daraja(load: Callable[[str], Any]) -> Iterator[tuple[str, dict[str,
 
 
 # The snippet the README quick start is merged from (move this when it moves into README.md).
-REPO_ROOT_SNIPPET = (
-    Path(__file__).resolve().parents[3] / "adapters" / "daraja" / "README_SNIPPET.md"
-)
+REPO_ROOT_SNIPPET = Path(__file__).resolve().parents[3] / "README.md"
