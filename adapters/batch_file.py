@@ -1,19 +1,23 @@
 """Reading a bulk payout CSV (header ``party_b,amount,command_id,remarks,occasion`` and an
 optional ``originator_conversation_id``) into batch rows, each named by its line in the file.
 
-A row without an id gets one derived from the file's content and the row's line, so re-running
-the same file after a crash sends nothing twice. Rows are validated later, by the gateway's rules
-(the one place they live); here only the file's shape is checked.
+A row without an id gets one derived from the batch's name and the row's content (with a count
+for identical rows), so re-running the same batch after a crash sends nothing twice, and fixing
+one refused row or re-saving the file leaves every other row's id as it was. Rows are validated
+later, by the gateway's rules (the one place they live); here only the file's shape is checked.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import PurePath
 
 import attrs
 
-from ledger import BatchRow, BatchRowError, PayoutInstruction, batch_ocid, file_digest
+from adapters.daraja import DarajaValidationError, normalize_msisdn
+from ledger import BatchRow, BatchRowError, PayoutInstruction, batch_row_ocid
 
 REQUIRED = ("party_b", "amount", "command_id", "remarks")
 OPTIONAL = ("occasion", "originator_conversation_id")
@@ -26,21 +30,45 @@ class BatchFileError(ValueError):
 @attrs.frozen
 class BatchFile:
     batch_id: str
-    digest: str
     rows: tuple[BatchRow, ...]
     errors: tuple[BatchRowError, ...]
 
 
-def read_batch(content: bytes, *, name: str = "batch") -> BatchFile:
+def default_batch_id(file_name: str) -> str:
+    """A batch's name from its file's name: ``salaries_2024-07.csv`` -> ``salaries_2024-07``."""
+    stem = PurePath(file_name).stem
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "batch"
+
+
+def _row_key(row: dict[str, str]) -> str:
+    """The row's content in a canonical form: the same payout however it was typed."""
+    try:
+        number = normalize_msisdn(row["party_b"])
+    except DarajaValidationError:
+        number = row["party_b"].strip()
+    fields = [
+        number,
+        row["amount"].strip(),
+        row["command_id"].strip(),
+        row["remarks"].strip(),
+        (row.get("occasion") or "").strip(),
+    ]
+    return "\x1f".join(fields)
+
+
+def read_batch(
+    content: bytes, *, name: str = "batch.csv", batch_id: str | None = None
+) -> BatchFile:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BatchFileError(f"{name}: not UTF-8 text ({exc})") from None
-    digest = file_digest(content)
+    batch = batch_id or default_batch_id(name)
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     rows: list[BatchRow] = []
     errors: list[BatchRowError] = []
+    seen: dict[str, int] = {}
     for cells in reader:
         line = reader.line_num
         if header is None:
@@ -69,7 +97,12 @@ def read_batch(content: bytes, *, name: str = "batch") -> BatchFile:
             )
             continue
         row = dict(zip(header, cells, strict=True))
-        ocid = (row.get("originator_conversation_id") or "").strip() or batch_ocid(digest, line)
+        ocid = (row.get("originator_conversation_id") or "").strip()
+        if not ocid:
+            key = _row_key(row)
+            occurrence = seen.get(key, 0)
+            seen[key] = occurrence + 1
+            ocid = batch_row_ocid(batch, key, occurrence)
         rows.append(
             BatchRow(
                 line,
@@ -87,4 +120,4 @@ def read_batch(content: bytes, *, name: str = "batch") -> BatchFile:
         raise BatchFileError(
             f"{name}: no header row (expected party_b,amount,command_id,remarks,...)"
         )
-    return BatchFile(f"batch-{digest[:12]}", digest, tuple(rows), tuple(errors))
+    return BatchFile(batch, tuple(rows), tuple(errors))

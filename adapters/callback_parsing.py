@@ -32,6 +32,8 @@ def parse_result(body: bytes, delivery_id: str) -> tuple[str, ResultReceived] | 
             "invalid_json" if exc.field == "<body>" else "invalid_payload", str(exc)
         )
     r = callback.Result
+    if not r.result_code.strip():
+        return ParseFailure("invalid_payload", "Result.ResultCode: is blank")
     completed = r.transaction_completed_datetime
     return r.OriginatorConversationID, ResultReceived(
         delivery_id=delivery_id,

@@ -296,17 +296,25 @@ def send(
 
 @cli.command("send-batch")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--batch-id",
+    default=None,
+    help="The batch's name (default: the file's name without .csv). Row ids derive from it and "
+    "from each row's content: give every new payroll a new name.",
+)
 @click.pass_context
 @one_line_errors
-def send_batch(ctx: click.Context, file: Path) -> None:
+def send_batch(ctx: click.Context, file: Path, batch_id: str | None) -> None:
     """Send a CSV of payouts (header: party_b,amount,command_id,remarks,occasion and optionally
-    originator_conversation_id). Bad rows are reported by line; the rest go through. Re-running
-    the same file sends only what was never sent."""
+    originator_conversation_id). Bad rows are reported by line; the rest go through.
+
+    Re-running the same batch sends only what was never sent, even after you fix a refused row
+    or re-save the file: a row without an id gets one from the batch's name and its content."""
     from adapters.batch_file import BatchFileError, read_batch
     from adapters.wiring import catch_up_all, make_service
 
     try:
-        batch = read_batch(file.read_bytes(), name=file.name)
+        batch = read_batch(file.read_bytes(), name=file.name, batch_id=batch_id)
     except BatchFileError as exc:
         raise click.ClickException(str(exc)) from None
     with opened_store(ctx) as store:
@@ -320,6 +328,17 @@ def send_batch(ctx: click.Context, file: Path) -> None:
             )
         catch_up_all(store)
     errors: list[BatchRowError] = sorted([*batch.errors, *result.errors], key=lambda e: e.line)
+    earlier = {p.batch_id for p in result.already_known if p.batch_id != batch.batch_id}
+    if result.already_known:
+        err_console.print(
+            f"[yellow]{len(result.already_known)} rows were sent before and were not sent again"
+            + (
+                f" (first sent in batch {', '.join(sorted(str(b) for b in earlier))})"
+                if earlier
+                else ""
+            )
+            + ": if this is a new payroll, run it with a new --batch-id[/yellow]"
+        )
     for e in errors:
         err_console.print(f"[red]{file.name}: {e.message}[/red]")
     counts: dict[str, int] = {}

@@ -202,7 +202,9 @@ def run_demo(*, db_url: str | None, out_dir: Path, count: int, console: Console)
         text, by_line = _batch_csv(fates)
         batch_path = out_dir / "batch.csv"
         batch_path.write_text(text, encoding="utf-8")
-        batch = read_batch(batch_path.read_bytes(), name=batch_path.name)
+        batch = read_batch(
+            batch_path.read_bytes(), name=batch_path.name, batch_id=f"demo-{shortcode}"
+        )
         result = service.send_batch(batch.rows, batch.batch_id)
         console.print(
             f"sent batch {batch.batch_id} from {batch_path}: {len(result.sent)} sent, "

@@ -37,6 +37,13 @@ _PLACEHOLDER = "validation-only"
 _PLACEHOLDER_URL = "https://validation.invalid/cb"
 
 
+def _definitely_refused(exc: DarajaAPIError) -> bool:
+    """Daraja itself refused the request (a 4xx with its error body): nothing was queued."""
+    return (
+        400 <= exc.http_status < 500 and exc.http_status not in (408, 499) and bool(exc.error_code)
+    )
+
+
 class DarajaGateway:
     """Sends validated payouts to Daraja (or the simulator) through ``MpesaClient``."""
 
@@ -124,9 +131,10 @@ class DarajaGateway:
                     "Daraja already has this OriginatorConversationID; its first submission "
                     "decides the outcome",
                 )
-            if exc.http_status >= 500:
-                # 5xx may come after the payment was queued: we cannot say it failed.
-                return OutcomeUnknown("server_error", str(exc))
+            if not _definitely_refused(exc):
+                # A 5xx, an unreadable 2xx, a proxy's 3xx/408/499 or a 4xx that is not Daraja's:
+                # the payment may have been queued, so we cannot say it failed.
+                return OutcomeUnknown(f"unclear_reply_http_{exc.http_status}", str(exc))
             return Rejected(
                 exc.http_status, exc.error_code, exc.error_message or str(exc), exc.request_id
             )

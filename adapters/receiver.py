@@ -98,7 +98,9 @@ def create_receiver_app(store: EventStore, config: ReceiverConfig | None = None)
             received_at = datetime.now(UTC)
             body, size, truncated = await _read_limited(request, cfg.max_body_bytes)
             peer = request.client.host if request.client else None
-            source = caller_ip(peer, request.headers.get("x-forwarded-for"), cfg.trusted_proxies)
+            # Every header line: a proxy may add its own line rather than append to the client's.
+            forwarded = ", ".join(request.headers.getlist("x-forwarded-for")) or None
+            source = caller_ip(peer, forwarded, cfg.trusted_proxies)
             raw = RawDelivery(
                 delivery_id=str(uuid7()),
                 route=route,

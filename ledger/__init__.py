@@ -10,8 +10,7 @@ from ledger.commands import (
     PayoutNotFoundError,
     PayoutService,
     RetryRefusedError,
-    batch_ocid,
-    file_digest,
+    batch_row_ocid,
 )
 from ledger.deliveries import DeliveryOutcome, RawDelivery, record_callback
 from ledger.engine import EngineOptions
@@ -57,6 +56,12 @@ from ledger.ports import (
     ValidPayout,
 )
 from ledger.serialization import EventRegistry, converter, event_type, registry, upcaster
+from ledger.statement_events import (
+    RefusedRow,
+    StatementImported,
+    StatementLineImported,
+    statement_stream,
+)
 from ledger.store import ANY, NO_STREAM, AppendResult, EventStore, StreamState, WriteTransaction
 
 __all__ = [
@@ -102,6 +107,7 @@ __all__ = [
     "PayoutValidationError",
     "RawDelivery",
     "RecordedEvent",
+    "RefusedRow",
     "Rejected",
     "ResultReceived",
     "RetryRefusedError",
@@ -109,6 +115,8 @@ __all__ = [
     "SchemaError",
     "SchemaOutdatedError",
     "SerializationError",
+    "StatementImported",
+    "StatementLineImported",
     "StoreConfigurationError",
     "StoreUnavailableError",
     "StreamState",
@@ -117,14 +125,14 @@ __all__ = [
     "UnknownEventTypeError",
     "ValidPayout",
     "WriteTransaction",
-    "batch_ocid",
+    "batch_row_ocid",
     "converter",
     "event_type",
-    "file_digest",
     "fold",
     "payout_stream",
     "record_callback",
     "registry",
+    "statement_stream",
     "upcaster",
     "uuid7",
 ]

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 
 import attrs
 
 from ledger.callback_urls import CallbackUrlBuilder
-from ledger.errors import ConcurrencyError, LedgerError
+from ledger.errors import ConcurrencyError, EventIdConflictError, LedgerError
 from ledger.events import NewEvent
-from ledger.payout import RETRYABLE, Payout, PayoutStatus, fold
+from ledger.payout import MONEY_MAY_HAVE_MOVED, RETRYABLE, Payout, PayoutStatus, fold
 from ledger.payout_events import (
     PayoutAccepted,
     PayoutNotSent,
     PayoutOutcomeUnknown,
     PayoutRejected,
     PayoutRequested,
+    PayoutSubmissionStarted,
     RetryRequested,
     payout_stream,
 )
@@ -84,13 +85,15 @@ def derived_event_id(ocid: str, what: str) -> uuid.UUID:
     return uuid.uuid5(_IDS, f"{ocid}/{what}")
 
 
-def batch_ocid(file_digest: str, line: int) -> str:
-    """The id of a batch row without one of its own: the same file and row give the same id."""
-    return f"b{file_digest[:16]}-{line:05d}"
+def batch_row_ocid(batch_id: str, row_key: str, occurrence: int) -> str:
+    """The id of a batch row without one of its own, from the batch's name and the row's content.
 
-
-def file_digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+    Not from the whole file's bytes: fixing a refused row, or re-saving the file with other line
+    endings, must not give every other row a new id (and so pay everyone again). Identical rows
+    in one batch are told apart by ``occurrence`` (0 for the first, 1 for the next, ...).
+    """
+    digest = hashlib.sha256(f"{batch_id}\x1f{row_key}\x1f{occurrence}".encode()).hexdigest()
+    return f"b-{digest[:24]}"
 
 
 @attrs.frozen
@@ -126,11 +129,14 @@ class PayoutService:
         callback_urls: CallbackUrlBuilder,
         *,
         clock: Clock | None = None,
+        submission_lease: timedelta = timedelta(minutes=5),
     ) -> None:
         self.store = store
         self.gateway = gateway
         self.callback_urls = callback_urls
         self._now: Clock = clock or (lambda: datetime.now(UTC))
+        # Longer than any HTTP exchange with Daraja: while it runs, nobody else sends this id.
+        self.submission_lease = submission_lease
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -162,6 +168,7 @@ class PayoutService:
         """
         valid = self.gateway.validate(instruction)
         ocid = valid.originator_conversation_id
+        stream = payout_stream(ocid)
         existing = self.get(ocid)
         if existing is not None:
             differences = _differences(existing, valid)
@@ -169,6 +176,11 @@ class PayoutService:
                 raise PayoutConflictError(ocid, differences)
             if not self._needs_sending(existing):
                 return existing
+            try:
+                # Take the lease first: a second sender running at the same time backs off.
+                self.store.append(stream, [self._lease()], expected_version=existing.version)
+            except ConcurrencyError:
+                return self.require(ocid)
         else:
             urls = self.callback_urls.for_payout(ocid)
             result_url, timeout_url = urls.redacted()
@@ -195,17 +207,30 @@ class PayoutService:
                 correlation_id=batch_id or ocid,
             )
             try:
-                self.store.append(payout_stream(ocid), [event], NO_STREAM)
-            except ConcurrencyError:
-                # Another process recorded this id first: theirs is the payout.
+                self.store.append(stream, [event, self._lease()], NO_STREAM)
+            except (ConcurrencyError, EventIdConflictError):
+                # Another process recorded this id first: theirs is the payout (and the lease).
                 return self.send_payout(
                     instruction, batch_id=batch_id, batch_line=batch_line, retry_of=retry_of
                 )
         return self._submit(valid)
 
-    @staticmethod
-    def _needs_sending(payout: Payout) -> bool:
-        return payout.status is PayoutStatus.REQUESTED
+    def _lease(self) -> NewEvent:
+        seconds = int(self.submission_lease.total_seconds())
+        return NewEvent(PayoutSubmissionStarted(self._now(), seconds))
+
+    def _needs_sending(self, payout: Payout) -> bool:
+        """Recorded but not (known to be) sent, and nobody holds a live lease on sending it.
+
+        After a crash the lease runs out and a re-run sends the same id again: Daraja refuses
+        a second request with an id it has (recorded as outcome unknown), so nothing pays twice.
+        """
+        if payout.status is not PayoutStatus.REQUESTED:
+            return False
+        started = payout.submission_started_at
+        if started is None:
+            return True
+        return self._now() >= started + timedelta(seconds=payout.submission_lease_seconds)
 
     def _submit(self, valid: ValidPayout) -> Payout:
         ocid = valid.originator_conversation_id
@@ -285,11 +310,33 @@ class PayoutService:
                 f"{ocid} is itself a retry of {original.retry_of}: retry the original, "
                 f"`payouts retry {original.retry_of}`"
             )
-        latest = original
+        attempts = [original]
         for attempt in original.retries:
             found = self.get(attempt)
             if found is not None:
-                latest = found
+                attempts.append(found)
+        latest = attempts[-1]
+        moved = [a for a in attempts if any(f in MONEY_MAY_HAVE_MOVED for f in a.flags)]
+        if moved:
+            raise RetryRefusedError(
+                f"{moved[0].originator_conversation_id} has evidence that money may have moved "
+                f"({', '.join(f for f in moved[0].flags if f in MONEY_MAY_HAVE_MOVED)}): "
+                "reconcile it against the statement before paying again"
+            )
+        if latest is not original and self._needs_sending(latest):
+            # The retry was recorded but never sent (a connect failure, a crash): send it now.
+            return self.send_payout(
+                PayoutInstruction(
+                    latest.originator_conversation_id,
+                    latest.command_id,
+                    latest.amount,
+                    latest.party_b,
+                    latest.remarks,
+                    latest.occasion,
+                    latest.party_a,
+                ),
+                retry_of=ocid,
+            )
         if latest.status not in RETRYABLE:
             if latest is original:
                 raise RetryRefusedError(
@@ -352,26 +399,9 @@ class PayoutService:
                         requested,
                         event_id=derived_event_id(retry_ocid, "requested"),
                         correlation_id=ocid,
-                    )
+                    ),
+                    self._lease(),
                 ],
                 NO_STREAM,
             )
         return self._submit(valid)
-
-    def resume_unsent(self, ocids: Sequence[str]) -> list[Payout]:
-        """Send again, under their own ids, payouts that were recorded but never sent."""
-        resumed = []
-        for ocid in ocids:
-            payout = self.get(ocid)
-            if payout is not None and self._needs_sending(payout):
-                instruction = PayoutInstruction(
-                    ocid,
-                    payout.command_id,
-                    payout.amount,
-                    payout.party_b,
-                    payout.remarks,
-                    payout.occasion,
-                    payout.party_a,
-                )
-                resumed.append(self._submit(self.gateway.validate(instruction)))
-        return resumed

@@ -23,6 +23,7 @@ from ledger.payout_events import (
     PayoutRejected,
     PayoutRequested,
     PayoutResolved,
+    PayoutSubmissionStarted,
     ResultReceived,
     RetryRequested,
     TimeoutReceived,
@@ -61,6 +62,10 @@ class Flag(enum.StrEnum):
     RESOLVED_BY_EVIDENCE = "resolved_by_evidence"
     FAILURE_OVERTURNED = "failure_overturned"
     NOT_SENT = "not_sent"
+    #: A success without a readable whole-shilling amount or a receipt: check the statement.
+    RESULT_INCOMPLETE = "result_incomplete"
+    #: A second success with another receipt: Daraja may have paid twice.
+    SECOND_RECEIPT = "second_receipt"
 
 
 CRITICAL_FLAGS = frozenset(
@@ -69,7 +74,13 @@ CRITICAL_FLAGS = frozenset(
         Flag.CALLBACK_AFTER_REJECTION,
         Flag.FAILURE_OVERTURNED,
         Flag.AMOUNT_DIFFERS,
+        Flag.RESULT_INCOMPLETE,
+        Flag.SECOND_RECEIPT,
     }
+)
+#: Flags that say money may have moved: a payout carrying one is never retried automatically.
+MONEY_MAY_HAVE_MOVED = frozenset(
+    {Flag.SUCCESS_AFTER_FAILURE, Flag.CALLBACK_AFTER_REJECTION, Flag.FAILURE_OVERTURNED}
 )
 
 
@@ -108,6 +119,12 @@ class Payout:
     resolved_by: str | None = None
     deliveries: int = 0
     flags: tuple[str, ...] = ()
+    #: Receipts of further successes reported after the first (each a possible second payment).
+    other_receipts: tuple[str, ...] = ()
+    #: When a sender last started putting the request on the network, and for how long others
+    #: must leave it alone (None once an outcome is recorded).
+    submission_started_at: datetime | None = None
+    submission_lease_seconds: int = 0
 
     @property
     def is_open(self) -> bool:
@@ -125,6 +142,13 @@ def _flag(p: Payout, *flags: str) -> tuple[str, ...]:
 def _apply_result(p: Payout, e: ResultReceived) -> Payout:
     if p.status is PayoutStatus.SUCCEEDED:
         # Final: keep the success, remember what came after it.
+        receipt = e.receipt or e.transaction_id
+        if e.succeeded and receipt and receipt != p.receipt and receipt not in p.other_receipts:
+            return attrs.evolve(
+                p,
+                other_receipts=(*p.other_receipts, receipt),
+                flags=_flag(p, Flag.RESULT_AFTER_SUCCESS, Flag.SECOND_RECEIPT),
+            )
         return attrs.evolve(p, flags=_flag(p, Flag.RESULT_AFTER_SUCCESS))
     if p.status is PayoutStatus.FAILED:
         extra = Flag.SUCCESS_AFTER_FAILURE if e.succeeded else Flag.RESULT_AFTER_FAILURE
@@ -143,6 +167,8 @@ def _apply_result(p: Payout, e: ResultReceived) -> Payout:
     if not e.succeeded:
         return attrs.evolve(p, status=PayoutStatus.FAILED)
     differs = (Flag.AMOUNT_DIFFERS,) if e.amount is not None and e.amount != p.amount else ()
+    if e.amount is None or not (e.receipt or e.transaction_id):
+        differs = (*differs, Flag.RESULT_INCOMPLETE)
     return attrs.evolve(
         p,
         status=PayoutStatus.SUCCEEDED,
@@ -208,6 +234,14 @@ def evolve(state: Payout | None, event: object, at: datetime, version: int) -> P
         return None  # an event before the request cannot be folded into a payout
     p = attrs.evolve(state, updated_at=at, version=version)
     requested = p.status is PayoutStatus.REQUESTED
+    if isinstance(event, PayoutSubmissionStarted):
+        if not requested:
+            return p
+        return attrs.evolve(
+            p, submission_started_at=event.at, submission_lease_seconds=event.lease_seconds
+        )
+    if isinstance(event, PayoutAccepted | PayoutRejected | PayoutOutcomeUnknown | PayoutNotSent):
+        p = attrs.evolve(p, submission_started_at=None, submission_lease_seconds=0)
     if isinstance(event, PayoutAccepted):
         p = attrs.evolve(p, conversation_id=p.conversation_id or event.conversation_id)
         return attrs.evolve(p, status=PayoutStatus.SUBMITTED) if requested else p

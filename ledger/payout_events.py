@@ -43,6 +43,16 @@ class PayoutRequested:
     retry_of: str | None = None
 
 
+@event_type("payout.submission_started")
+@attrs.frozen
+class PayoutSubmissionStarted:
+    """A sender is about to put the request on the network (a lease: others must not send it
+    too until it expires; an outcome event ends it)."""
+
+    at: datetime
+    lease_seconds: int
+
+
 @event_type("payout.accepted")
 @attrs.frozen
 class PayoutAccepted:

@@ -40,6 +40,8 @@ class Model:
             payload = json.loads(data, parse_float=Decimal)
         except (ValueError, UnicodeDecodeError) as exc:
             raise DarajaValidationError("<body>", f"is not valid JSON ({exc})") from None
+        except RecursionError:
+            raise DarajaValidationError("<body>", "is nested too deeply to read") from None
         return cls.model_validate(payload)
 
     def model_dump(self, mode: DumpMode = "python") -> dict[str, Any]:

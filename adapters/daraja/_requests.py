@@ -110,9 +110,14 @@ def _url(field: str, value: object) -> str:
         parts = urlsplit(text)
         hostname = parts.hostname
     except ValueError:
-        raise DarajaValidationError(field, rule + f" (got {value!r})") from None
-    if parts.scheme not in ("http", "https") or not hostname or any(c.isspace() for c in text):
-        raise DarajaValidationError(field, rule + f" (got {value!r})")
+        raise DarajaValidationError(field, rule + " (it cannot be parsed)") from None
+    # The value is not echoed: a callback URL's path may carry a per-payout secret token.
+    if parts.scheme not in ("http", "https"):
+        raise DarajaValidationError(field, rule + f" (scheme {parts.scheme or 'missing'!r})")
+    if not hostname:
+        raise DarajaValidationError(field, rule + " (no host)")
+    if any(c.isspace() for c in text):
+        raise DarajaValidationError(field, rule + " (it contains white space)")
     return text
 
 

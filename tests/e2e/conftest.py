@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import attrs
 import pytest
@@ -35,7 +36,17 @@ class Stack:
         self.receiver = serve_in_thread(app, port=port, name="receiver")
 
 
-def make_stack(store: EventStore, **sim_options: object) -> Stack:
+class Clock:
+    """The sender's clock, moved by hand (to let a submission lease run out)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def make_stack(store: EventStore, clock: Clock | None = None, **sim_options: object) -> Stack:
     options: dict[str, object] = {
         "callback_delay": 0.0,
         "late_result_delay": 0.0,
@@ -56,13 +67,20 @@ def make_stack(store: EventStore, **sim_options: object) -> Stack:
     gateway = DarajaGateway(
         client, initiator_name="api_initiator", security_credential="cred", shortcode="600999"
     )
-    service = PayoutService(store, gateway, CallbackUrlBuilder(receiver.url, secret=b"t" * 32))
+    service = PayoutService(
+        store, gateway, CallbackUrlBuilder(receiver.url, secret=b"t" * 32), clock=clock
+    )
     return Stack(store, sim, sim_server, receiver, client, service)
 
 
 @pytest.fixture
-def stack(store: EventStore) -> Iterator[Stack]:
-    s = make_stack(store)
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def stack(store: EventStore, clock: Clock) -> Iterator[Stack]:
+    s = make_stack(store, clock)
     yield s
     s.sim.close()
     s.receiver.stop()

@@ -18,7 +18,7 @@ from ledger import (
     payout_stream,
 )
 from projections import PayoutStateProjection, catch_up, list_payouts, payout_history
-from tests.e2e.conftest import Outage, Stack, event_types
+from tests.e2e.conftest import Clock, Outage, Stack, event_types
 
 
 def instruction(ocid: str, number: str = "254700000001", amount: int = 1500) -> PayoutInstruction:
@@ -180,7 +180,9 @@ def test_receiver_restart_in_the_middle_of_a_batch(stack: Stack) -> None:
     assert sorted(paid) == sorted(f"batch-{i}" for i in range(10))
 
 
-def test_sender_crash_between_request_and_send_resumes_without_paying_twice(stack: Stack) -> None:
+def test_sender_crash_between_request_and_send_resumes_without_paying_twice(
+    stack: Stack, clock: Clock
+) -> None:
     class Crash(Exception):
         pass
 
@@ -198,6 +200,11 @@ def test_sender_crash_between_request_and_send_resumes_without_paying_twice(stac
     with pytest.raises(Crash):
         stack.service.send_batch(rows, "b2")
     stack.service.gateway.submit = real  # type: ignore[method-assign]
+    # Re-run at once: c-2 may still be on its way (its sender holds a lease), so it is left alone.
+    stack.service.send_batch(rows, "b2")
+    stack.sim.wait_idle(30)
+    assert stack.service.require("c-2").status is PayoutStatus.REQUESTED
+    clock.now += stack.service.submission_lease  # the crashed sender's lease runs out
     stack.service.send_batch(rows, "b2")  # the operator re-runs the same file
     stack.sim.wait_idle(30)
     paid = sorted(t.originator_conversation_id for t in stack.sim.bank.transactions)

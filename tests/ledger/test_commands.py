@@ -56,11 +56,12 @@ def test_send_records_the_request_before_sending_then_the_answer(
         [e.event_type for e in store.read_stream(payout_stream("ocid-1"))]
     )
     payout = service.send_payout(instruction())
-    assert seen_before_send == [["payout.requested"]]
+    # the request (and the sender's lease on it) is stored before anything goes on the network
+    assert seen_before_send == [["payout.requested", "payout.submission_started"]]
     assert payout.status is PayoutStatus.SUBMITTED and payout.conversation_id == "AG_ocid-1"
     assert payout.party_b == "254700000001"
     types = [e.event_type for e in store.read_stream(payout_stream("ocid-1"))]
-    assert types == ["payout.requested", "payout.accepted"]
+    assert types == ["payout.requested", "payout.submission_started", "payout.accepted"]
 
 
 def test_same_id_same_details_does_not_send_again(

@@ -56,7 +56,13 @@ def test_result_is_recorded_with_its_delivery(service: PayoutService, store: Eve
     out = record_callback(store, raw(), "ocid-1", success("ocid-1"))
     assert out.verdict == "accepted" and out.acknowledge
     assert out.payout is not None and out.payout.status is PayoutStatus.SUCCEEDED
-    assert types(store) == ["requested", "accepted", "callback_delivered", "result_received"]
+    assert types(store) == [
+        "requested",
+        "submission_started",
+        "accepted",
+        "callback_delivered",
+        "result_received",
+    ]
 
 
 def test_exact_duplicate_changes_nothing_but_is_kept(
