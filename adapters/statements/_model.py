@@ -73,7 +73,7 @@ class StatementLine:
 
     @property
     def kind(self) -> Kind:
-        """"payout" (a B2C payment), "charge" (its fee) or "other" (transfers and the rest)."""
+        """ "payout" (a B2C payment), "charge" (its fee) or "other" (transfers and the rest)."""
         return classify(self.reason_type, self.details)[0]
 
     @property

@@ -23,8 +23,14 @@ MAX_PREAMBLE_ROWS = 200
 
 _TRUE = frozenset({"true", "yes", "y", "1"})
 _FALSE = frozenset({"false", "no", "n", "0"})
-_TEXT_FIELDS = ("details", "status", "reason_type", "other_party_info",
-                "linked_transaction_id", "account")
+_TEXT_FIELDS = (
+    "details",
+    "status",
+    "reason_type",
+    "other_party_info",
+    "linked_transaction_id",
+    "account",
+)
 
 
 class StatementStream:
@@ -134,8 +140,8 @@ class _RowParser:
         self._confirmed = index.get("balance_confirmed")
         self._texts = tuple((name, index[name]) for name in _TEXT_FIELDS if name in index)
         money = [TITLES[name] for name in ("paid_in", "withdrawn") if name in index]
-        self._no_money = (
-            " and ".join(money) + (" are both empty" if len(money) == 2 else " is empty")
+        self._no_money = " and ".join(money) + (
+            " are both empty" if len(money) == 2 else " is empty"
         )
 
     def parse(self, row: list[str], line_number: int, lines: list[str]) -> StatementLine | RowError:
@@ -152,11 +158,13 @@ class _RowParser:
         if not receipt:
             problems.append("Receipt No. is empty")
         elif not (receipt.isascii() and receipt.isalnum()):
-            problems.append(f'Receipt No.: "{receipt}" is not a receipt number (letters and '
-                            "digits only)")
+            problems.append(
+                f'Receipt No.: "{receipt}" is not a receipt number (letters and digits only)'
+            )
         completed = _time(row[self._completed], "Completion Time", problems, required=True)
         initiated = (
-            None if self._initiated is None
+            None
+            if self._initiated is None
             else _time(row[self._initiated], "Initiation Time", problems, required=False)
         )
         paid_text = "" if self._paid_in is None else row[self._paid_in].strip()

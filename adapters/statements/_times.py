@@ -41,7 +41,12 @@ def parse_kenyan_time(text: str) -> datetime:
         raise ValueError(f'"{s}" is not a date and time (expected {TIME_FORMATS})')
     try:
         return datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second),
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
             tzinfo=KENYA_TIME,
         )
     except ValueError as exc:

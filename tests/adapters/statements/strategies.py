@@ -14,16 +14,39 @@ from hypothesis import strategies as st
 from adapters.statements import KENYA_TIME, StatementHeader, StatementLine
 
 TITLES = {
-    "receipt": "Receipt No.", "completed_at": "Completion Time", "initiated_at": "Initiation Time",
-    "details": "Details", "status": "Transaction Status", "paid_in": "Paid In",
-    "withdrawn": "Withdrawn", "balance": "Balance", "balance_confirmed": "Balance Confirmed",
-    "reason_type": "Reason Type", "other_party_info": "Other Party Info",
-    "linked_transaction_id": "Linked Transaction ID", "account": "A/C No.",
+    "receipt": "Receipt No.",
+    "completed_at": "Completion Time",
+    "initiated_at": "Initiation Time",
+    "details": "Details",
+    "status": "Transaction Status",
+    "paid_in": "Paid In",
+    "withdrawn": "Withdrawn",
+    "balance": "Balance",
+    "balance_confirmed": "Balance Confirmed",
+    "reason_type": "Reason Type",
+    "other_party_info": "Other Party Info",
+    "linked_transaction_id": "Linked Transaction ID",
+    "account": "A/C No.",
 }
-TEXT_FIELDS = ("details", "status", "reason_type", "other_party_info", "linked_transaction_id",
-               "account")
-OPTIONAL = ("initiated_at", "details", "status", "balance", "balance_confirmed", "reason_type",
-            "other_party_info", "linked_transaction_id", "account")
+TEXT_FIELDS = (
+    "details",
+    "status",
+    "reason_type",
+    "other_party_info",
+    "linked_transaction_id",
+    "account",
+)
+OPTIONAL = (
+    "initiated_at",
+    "details",
+    "status",
+    "balance",
+    "balance_confirmed",
+    "reason_type",
+    "other_party_info",
+    "linked_transaction_id",
+    "account",
+)
 
 receipts = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=10)
 texts = st.text(
@@ -34,12 +57,18 @@ times = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12
     lambda moment: moment.replace(microsecond=0, tzinfo=KENYA_TIME)
 )
 magnitudes = st.decimals(
-    min_value=Decimal("0.01"), max_value=Decimal("99999999.99"), places=2,
-    allow_nan=False, allow_infinity=False,
+    min_value=Decimal("0.01"),
+    max_value=Decimal("99999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
 )
 balances = st.decimals(
-    min_value=Decimal("-99999999.99"), max_value=Decimal("99999999.99"), places=2,
-    allow_nan=False, allow_infinity=False,
+    min_value=Decimal("-99999999.99"),
+    max_value=Decimal("99999999.99"),
+    places=2,
+    allow_nan=False,
+    allow_infinity=False,
 )
 
 
@@ -110,9 +139,15 @@ def cells_of(draw: st.DrawFn, line: StatementLine, columns: list[str]) -> list[s
         elif name == "balance":
             cells.append("" if value is None else format_money(draw, value))
         elif name == "balance_confirmed":
-            cells.append("" if value is None else draw(st.sampled_from(
-                ["true", "True", "TRUE"] if value else ["false", "False", "FALSE"]
-            )))
+            cells.append(
+                ""
+                if value is None
+                else draw(
+                    st.sampled_from(
+                        ["true", "True", "TRUE"] if value else ["false", "False", "FALSE"]
+                    )
+                )
+            )
         else:
             cells.append(value)
     return cells

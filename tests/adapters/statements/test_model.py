@@ -42,8 +42,12 @@ def line(**changes: object) -> StatementLine:
         ("", "Business Payment Charge", "charge", "BusinessPayment"),
         ("", "Funds Transfer from Working Account", "other", None),
         # Reason Type wins over Details: a payee called CHARGE is still a payout.
-        ("Business Payment to Customer via API", "Business Payment to 2547 - CHARGE", "payout",
-         "BusinessPayment"),
+        (
+            "Business Payment to Customer via API",
+            "Business Payment to 2547 - CHARGE",
+            "payout",
+            "BusinessPayment",
+        ),
     ],
 )
 def test_classification(reason_type: str, details: str, kind: str, command_id: str | None) -> None:

@@ -32,10 +32,14 @@ def parse_as(how: str, text: str) -> StatementParse:
     stream = iter_statement(io.BytesIO(data))
     items = list(stream)
     return StatementParse(
-        header=stream.header, encoding=stream.encoding, columns=stream.columns,
+        header=stream.header,
+        encoding=stream.encoding,
+        columns=stream.columns,
         lines=tuple(item for item in items if isinstance(item, StatementLine)),
         errors=tuple(item for item in items if isinstance(item, RowError)),
-        rows_read=stream.rows_read, rows_kept=stream.rows_kept, rows_refused=stream.rows_refused,
+        rows_read=stream.rows_read,
+        rows_kept=stream.rows_kept,
+        rows_refused=stream.rows_refused,
     )
 
 

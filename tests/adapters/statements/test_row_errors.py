@@ -20,8 +20,21 @@ PREAMBLE = "Organization Name,EXAMPLE PAYROLL LTD\nOrganization Short Code,60099
 
 def cells(**changes: str) -> str:
     """The GOOD row with some cells replaced (by field name), re-quoted where needed."""
-    names = ["receipt", "completed", "initiated", "details", "status", "paid_in", "withdrawn",
-             "balance", "confirmed", "reason", "other", "linked", "account"]
+    names = [
+        "receipt",
+        "completed",
+        "initiated",
+        "details",
+        "status",
+        "paid_in",
+        "withdrawn",
+        "balance",
+        "confirmed",
+        "reason",
+        "other",
+        "linked",
+        "account",
+    ]
     values = dict(zip(names, GOOD.split(","), strict=True))
     values.update(changes)
     return ",".join(f'"{v}"' if "," in v else v for v in values.values())
@@ -41,13 +54,19 @@ def cells(**changes: str) -> str:
         (cells(receipt=""), "Receipt No. is empty"),
         (cells(receipt="SG6 0000"), 'Receipt No.: "SG6 0000" is not a receipt number'),
         (cells(completed=""), "Completion Time is empty"),
-        (cells(completed="32-07-2024 10:00:00"),
-         'Completion Time: "32-07-2024 10:00:00" is not a valid date and time'),
-        (cells(completed="07/6/2024 22:48"),
-         'Completion Time: "07/6/2024 22:48" is not a date and time (expected DD-MM-YYYY HH:MM:SS'),
+        (
+            cells(completed="32-07-2024 10:00:00"),
+            'Completion Time: "32-07-2024 10:00:00" is not a valid date and time',
+        ),
+        (
+            cells(completed="07/6/2024 22:48"),
+            'Completion Time: "07/6/2024 22:48" is not a date and time (expected DD-MM-YYYY HH:MM:SS',
+        ),
         (cells(completed="yesterday"), 'Completion Time: "yesterday" is not a date and time'),
-        (cells(initiated="06-07-2024 25:00:00"),
-         'Initiation Time: "06-07-2024 25:00:00" is not a valid'),
+        (
+            cells(initiated="06-07-2024 25:00:00"),
+            'Initiation Time: "06-07-2024 25:00:00" is not a valid',
+        ),
         (cells(confirmed="maybe"), 'Balance Confirmed: "maybe" is not true or false'),
         (GOOD + ",extra", "too many cells: 14, the header on line 4 has 13"),
         (GOOD.rsplit(",", 1)[0], "too few cells: 12, the header on line 4 has 13"),

@@ -92,7 +92,9 @@ def test_fewer_columns() -> None:
     assert (line.linked_transaction_id, line.account) == ("", "")
     assert line.balance == Decimal("8959004.60")
     assert (line.kind, line.command_id, line.other_party_msisdn) == (
-        "payout", "SalaryPayment", "254110000002"
+        "payout",
+        "SalaryPayment",
+        "254110000002",
     )
 
 
@@ -104,7 +106,9 @@ def test_minimal_columns_classify_by_details() -> None:
     )
     payout, charge = parse_statement(text).lines
     assert (payout.kind, payout.other_party_msisdn, payout.reason_type) == (
-        "payout", "254700000001", ""
+        "payout",
+        "254700000001",
+        "",
     )
     assert payout.paid_in == Decimal("0") and payout.balance is None and payout.status == ""
     assert charge.kind == "charge"
@@ -118,7 +122,9 @@ def test_columns_by_name_in_any_order_case_and_spacing() -> None:
     )
     line = only_line(text)
     assert (line.receipt, line.withdrawn, line.completed_at) == (
-        "SG60000AB1", Decimal("1500.00"), AT_22_48_52
+        "SG60000AB1",
+        Decimal("1500.00"),
+        AT_22_48_52,
     )
     assert line.kind == "payout"
 
@@ -222,9 +228,8 @@ def test_empty_cells() -> None:
 
 def test_balance_confirmed_values() -> None:
     rows = "\n".join(
-        f"R{i},06-07-2024 22:48:52,,,,,1.00,,{flag},x,,," for i, flag in enumerate(
-            ["true", "FALSE", "Yes", "no", ""]
-        )
+        f"R{i},06-07-2024 22:48:52,,,,,1.00,,{flag},x,,,"
+        for i, flag in enumerate(["true", "FALSE", "Yes", "no", ""])
     )
     lines = parse_statement(f"{FULL_HEADER}\n{rows}\n").lines
     assert [line.balance_confirmed for line in lines] == [True, False, True, False, None]
