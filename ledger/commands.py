@@ -96,6 +96,19 @@ def batch_row_ocid(batch_id: str, row_key: str, occurrence: int) -> str:
     return f"b-{digest[:24]}"
 
 
+def _instruction(payout: Payout, *, ocid: str | None = None) -> PayoutInstruction:
+    """The instruction that asks for this payout again (under ``ocid``, or its own id)."""
+    return PayoutInstruction(
+        originator_conversation_id=ocid or payout.originator_conversation_id,
+        command_id=payout.command_id,
+        amount=payout.amount,
+        party_b=payout.party_b,
+        remarks=payout.remarks,
+        occasion=payout.occasion,
+        party_a=payout.party_a,
+    )
+
+
 @attrs.frozen
 class BatchRow:
     """One row of a batch: its line in the file and what it asks for."""
@@ -182,29 +195,8 @@ class PayoutService:
             except ConcurrencyError:
                 return self.require(ocid)
         else:
-            urls = self.callback_urls.for_payout(ocid)
-            result_url, timeout_url = urls.redacted()
-            requested = PayoutRequested(
-                originator_conversation_id=ocid,
-                command_id=valid.command_id,
-                amount=valid.amount,
-                party_a=valid.party_a,
-                party_b=valid.party_b,
-                remarks=valid.remarks,
-                occasion=valid.occasion,
-                initiator_name=self.gateway.initiator_name,
-                result_url=result_url,
-                queue_timeout_url=timeout_url,
-                requested_at=self._now(),
-                callback_token_sha256=urls.token_sha256,
-                batch_id=batch_id,
-                batch_line=batch_line,
-                retry_of=retry_of,
-            )
-            event = NewEvent(
-                requested,
-                event_id=derived_event_id(ocid, "requested"),
-                correlation_id=batch_id or ocid,
+            event = self._requested(
+                valid, batch_id=batch_id, batch_line=batch_line, retry_of=retry_of
             )
             try:
                 self.store.append(stream, [event, self._lease()], NO_STREAM)
@@ -214,6 +206,42 @@ class PayoutService:
                     instruction, batch_id=batch_id, batch_line=batch_line, retry_of=retry_of
                 )
         return self._submit(valid)
+
+    def _requested(
+        self,
+        valid: ValidPayout,
+        *,
+        batch_id: str | None = None,
+        batch_line: int | None = None,
+        retry_of: str | None = None,
+    ) -> NewEvent:
+        """PayoutRequested for a validated payout: everything needed to audit and resubmit it,
+        its callback URLs redacted, under an id derived from its OCID."""
+        ocid = valid.originator_conversation_id
+        urls = self.callback_urls.for_payout(ocid)
+        result_url, timeout_url = urls.redacted()
+        requested = PayoutRequested(
+            originator_conversation_id=ocid,
+            command_id=valid.command_id,
+            amount=valid.amount,
+            party_a=valid.party_a,
+            party_b=valid.party_b,
+            remarks=valid.remarks,
+            occasion=valid.occasion,
+            initiator_name=self.gateway.initiator_name,
+            result_url=result_url,
+            queue_timeout_url=timeout_url,
+            requested_at=self._now(),
+            callback_token_sha256=urls.token_sha256,
+            batch_id=batch_id,
+            batch_line=batch_line,
+            retry_of=retry_of,
+        )
+        return NewEvent(
+            requested,
+            event_id=derived_event_id(ocid, "requested"),
+            correlation_id=retry_of or batch_id or ocid,
+        )
 
     def _lease(self) -> NewEvent:
         seconds = int(self.submission_lease.total_seconds())
@@ -325,18 +353,7 @@ class PayoutService:
             )
         if latest is not original and self._needs_sending(latest):
             # The retry was recorded but never sent (a connect failure, a crash): send it now.
-            return self.send_payout(
-                PayoutInstruction(
-                    latest.originator_conversation_id,
-                    latest.command_id,
-                    latest.amount,
-                    latest.party_b,
-                    latest.remarks,
-                    latest.occasion,
-                    latest.party_a,
-                ),
-                retry_of=ocid,
-            )
+            return self.send_payout(_instruction(latest), retry_of=ocid)
         if latest.status not in RETRYABLE:
             if latest is original:
                 raise RetryRefusedError(
@@ -350,35 +367,9 @@ class PayoutService:
                 )
             return latest  # the retry is already under way or paid: do not send it again
         retry_ocid = f"{ocid}-r{len(original.retries) + 1}"
-        instruction = PayoutInstruction(
-            originator_conversation_id=retry_ocid,
-            command_id=original.command_id,
-            amount=original.amount,
-            party_b=original.party_b,
-            remarks=original.remarks,
-            occasion=original.occasion,
-            party_a=original.party_a,
-        )
-        valid = self.gateway.validate(instruction)
-        urls = self.callback_urls.for_payout(retry_ocid)
-        result_url, timeout_url = urls.redacted()
+        valid = self.gateway.validate(_instruction(original, ocid=retry_ocid))
+        requested = self._requested(valid, batch_id=original.batch_id, retry_of=ocid)
         now = self._now()
-        requested = PayoutRequested(
-            originator_conversation_id=retry_ocid,
-            command_id=valid.command_id,
-            amount=valid.amount,
-            party_a=valid.party_a,
-            party_b=valid.party_b,
-            remarks=valid.remarks,
-            occasion=valid.occasion,
-            initiator_name=self.gateway.initiator_name,
-            result_url=result_url,
-            queue_timeout_url=timeout_url,
-            requested_at=now,
-            callback_token_sha256=urls.token_sha256,
-            batch_id=original.batch_id,
-            retry_of=ocid,
-        )
         # The link and the new payout commit together: a crash leaves both or neither.
         with self.store.transaction() as tx:
             tx.append(
@@ -394,14 +385,7 @@ class PayoutService:
             )
             tx.append(
                 payout_stream(retry_ocid),
-                [
-                    NewEvent(
-                        requested,
-                        event_id=derived_event_id(retry_ocid, "requested"),
-                        correlation_id=ocid,
-                    ),
-                    self._lease(),
-                ],
+                [requested, self._lease()],
                 NO_STREAM,
             )
         return self._submit(valid)
