@@ -21,6 +21,7 @@ from rich.table import Table
 
 from adapters.config import ConfigError, Settings, load_settings
 from adapters.daraja import DarajaError
+from adapters.reconcile_cli import reconcile_command
 from ledger import (
     BatchRowError,
     EventStore,
@@ -59,7 +60,8 @@ def settings_of(ctx: click.Context) -> Settings:
 
 @contextmanager
 def opened_store(ctx: click.Context) -> Iterator[EventStore]:
-    from adapters.wiring import catch_up_all, open_store
+    from adapters.wiring import open_store
+    from projections.catalogue import catch_up_all
 
     store = open_store(settings_of(ctx))
     try:
@@ -283,7 +285,8 @@ def send(
     occasion: str | None,
 ) -> None:
     """Send one payout. Running it again with the same --id sends nothing twice."""
-    from adapters.wiring import catch_up_all, make_service
+    from adapters.wiring import make_service
+    from projections.catalogue import catch_up_all
 
     with opened_store(ctx) as store:
         service = make_service(settings_of(ctx), store)
@@ -311,7 +314,8 @@ def send_batch(ctx: click.Context, file: Path, batch_id: str | None) -> None:
     Re-running the same batch sends only what was never sent, even after you fix a refused row
     or re-save the file: a row without an id gets one from the batch's name and its content."""
     from adapters.batch_file import BatchFileError, read_batch
-    from adapters.wiring import catch_up_all, make_service
+    from adapters.wiring import make_service
+    from projections.catalogue import catch_up_all
 
     try:
         batch = read_batch(file.read_bytes(), name=file.name, batch_id=batch_id)
@@ -439,7 +443,8 @@ def retry(ctx: click.Context, ocid: str) -> None:
     Refused while the outcome is unknown or timed out: the first attempt may still pay.
     Running the same retry twice sends once.
     """
-    from adapters.wiring import catch_up_all, make_service
+    from adapters.wiring import make_service
+    from projections.catalogue import catch_up_all
 
     with opened_store(ctx) as store:
         payout = make_service(settings_of(ctx), store).retry(ocid)
@@ -453,7 +458,8 @@ def retry(ctx: click.Context, ocid: str) -> None:
 def replay(ctx: click.Context) -> None:
     """Rebuild every projection from position 0 and check it matches what was built
     incrementally (an auditor's check that state is exactly what the events say)."""
-    from adapters.wiring import all_projections, open_store
+    from adapters.wiring import open_store
+    from projections.catalogue import all_projections
     from projections.replay import replay_and_compare
 
     store = open_store(settings_of(ctx))
@@ -502,15 +508,7 @@ def demo(ctx: click.Context, out_dir: Path, count: int) -> None:
         ctx.exit(1)
 
 
-def _register_optional_commands() -> None:
-    try:
-        from adapters.reconcile_cli import reconcile
-    except ImportError:
-        return
-    cli.add_command(reconcile)
-
-
-_register_optional_commands()
+cli.add_command(reconcile_command)
 
 
 def main() -> None:
@@ -519,4 +517,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -27,9 +27,9 @@ from adapters.gateway import DarajaGateway
 from adapters.receiver import ReceiverConfig, create_receiver_app
 from adapters.serving import serve_in_thread
 from adapters.simulator import Outcome, Simulator, SimulatorConfig
-from adapters.wiring import catch_up_all
 from ledger import CallbackUrlBuilder, EventStore, Payout, PayoutService
 from projections import list_payouts, status_counts
+from projections.catalogue import catch_up_all
 
 KENYA = timezone(timedelta(hours=3))
 SUCCESS_AMOUNTS = (65000, 2500, 750, 3200, 25000, 10, 4800, 1500, 250000, 12000)

@@ -8,7 +8,6 @@ from adapters.daraja import MpesaClient
 from adapters.gateway import DarajaGateway
 from adapters.receiver import ReceiverConfig
 from ledger import CallbackUrlBuilder, EngineOptions, EventStore, PayoutService
-from projections import PayoutStateProjection, Projection, catch_up, rebuild
 
 
 def open_store(settings: Settings) -> EventStore:
@@ -46,23 +45,3 @@ def receiver_config(settings: Settings) -> ReceiverConfig:
         trusted_proxies=settings.trusted_proxies,
         max_body_bytes=settings.max_body_bytes,
     )
-
-
-def all_projections() -> list[Projection]:
-    """Every read model, in the order they are caught up."""
-    projections: list[Projection] = [PayoutStateProjection()]
-    try:
-        from projections.reconciliation import reconciliation_projections
-    except ImportError:  # reconciliation not installed in this build
-        return projections
-    projections.extend(reconciliation_projections())
-    return projections
-
-
-def catch_up_all(store: EventStore) -> int:
-    """Bring every projection up to date (a command's effect is visible to the next at once)."""
-    return sum(catch_up(store, p) for p in all_projections())
-
-
-def rebuild_all(store: EventStore) -> int:
-    return sum(rebuild(store, p) for p in all_projections())

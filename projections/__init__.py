@@ -8,17 +8,20 @@ from projections.payouts import (
     payout_state,
     status_counts,
 )
+from projections.reconciliation import Reconciliation, reconcile_day
 from projections.runner import Projection, catch_up, rebuild
 
 __all__ = [
     "HistoryEntry",
     "PayoutStateProjection",
     "Projection",
+    "Reconciliation",
     "catch_up",
     "get_payout",
     "list_payouts",
     "payout_history",
     "payout_state",
     "rebuild",
+    "reconcile_day",
     "status_counts",
 ]

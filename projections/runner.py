@@ -54,6 +54,37 @@ def catch_up(store: EventStore, projection: Projection, *, page_size: int = 2000
             return applied
 
 
+def catch_up_together(
+    store: EventStore, projections: Sequence[Projection], *, page_size: int = 2000
+) -> int:
+    """Catch several projections up in one pass: each page of events is read and decoded once
+    and applied to every projection that has not seen it, all in one transaction with their
+    tracking rows. Returns how many events were read."""
+    read = 0
+    while True:
+        with store.transaction() as tx:
+            positions: dict[str, int] = {}
+            for projection in projections:
+                position, version = tx.lock_projection(projection.name)
+                if version != projection.version:
+                    _drop_and_create(tx.connection, projection)
+                    position = 0
+                    tx.set_projection_position(projection.name, 0, projection.version)
+                positions[projection.name] = position
+            start = min(positions.values(), default=0)
+            page = tx.read_page(start, page_size)
+            for projection in projections:
+                unseen = [e for e in page if e.position > positions[projection.name]]
+                if unseen:
+                    projection.apply(tx.connection, unseen)
+                    tx.set_projection_position(
+                        projection.name, unseen[-1].position, projection.version
+                    )
+        read += len(page)
+        if len(page) < page_size:
+            return read
+
+
 def rebuild(store: EventStore, projection: Projection, *, page_size: int = 2000) -> int:
     """Drop the projection's rows and build them again from position 0."""
     with store.transaction() as tx:
