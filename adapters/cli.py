@@ -200,11 +200,12 @@ def simulator(host: str, port: int, shortcode: str | None, seed: int) -> None:
     """
     import uvicorn
 
-    from adapters.simulator import Simulator, SimulatorConfig
+    from adapters.simulator import Simulator, SimulatorConfig, quiet_dropped_replies
 
     settings = load_settings()
     config = SimulatorConfig(shortcode=shortcode or settings.shortcode, seed=seed)
     sim = Simulator(config)
+    quiet_dropped_replies()
     click.echo(f"simulator for shortcode {config.shortcode} on http://{host}:{port}")
     try:
         uvicorn.run(sim.app, host=host, port=port, proxy_headers=False, log_level="warning")

@@ -26,7 +26,7 @@ from adapters.demo_scenarios import BAD_ROWS, UNKNOWN_PAYOUT, Fate, plan, recipi
 from adapters.gateway import DarajaGateway
 from adapters.receiver import ReceiverConfig, create_receiver_app
 from adapters.serving import serve_in_thread
-from adapters.simulator import Outcome, Simulator, SimulatorConfig
+from adapters.simulator import Outcome, Simulator, SimulatorConfig, quiet_dropped_replies
 from ledger import CallbackUrlBuilder, EventStore, Payout, PayoutService
 from projections import list_payouts, status_counts
 from projections.catalogue import catch_up_all
@@ -160,6 +160,7 @@ def run_demo(*, db_url: str | None, out_dir: Path, count: int, console: Console)
     started = time.monotonic()
 
     store = EventStore.from_url(db_url)
+    quiet_dropped_replies()  # the "reply lost" scenario drops a reply on purpose
     sim = Simulator(
         SimulatorConfig(
             shortcode=shortcode,

@@ -4,7 +4,7 @@ It plays the external system: it validates wire requests itself, keeps the truth
 paid (`Simulator.bank`), and can be scripted to misbehave the ways Daraja does.
 """
 
-from ._app import create_simulator_app
+from ._app import create_simulator_app, quiet_dropped_replies
 from ._bank import Bank, BankTransaction, EntryKind, StatementEntry
 from ._config import KENYA_TZ, SimulatorConfig, system_clock
 from ._delivery import DeliveryAttempt
@@ -41,5 +41,6 @@ __all__ = [
     "Tariff",
     "TariffBand",
     "create_simulator_app",
+    "quiet_dropped_replies",
     "system_clock",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,7 +22,7 @@ from ._errors import ScenarioError
 from ._scenarios import parse_scenario
 from ._simulator import Reply, Simulator
 
-__all__ = ["build_app", "create_simulator_app"]
+__all__ = ["build_app", "create_simulator_app", "quiet_dropped_replies"]
 
 _JSON = "application/json"
 
@@ -45,6 +46,21 @@ class _DroppedReply(Response):
                 "headers": [(b"content-type", _JSON.encode()), (b"content-length", b"1024")],
             }
         )
+
+
+class _DroppedReplyFilter(logging.Filter):
+    """Hides uvicorn's error line for a reply the simulator drops on purpose (``reply_lost``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "returned without completing response" not in record.getMessage()
+
+
+def quiet_dropped_replies() -> None:
+    """Install the filter on uvicorn's error logger (once): for processes that run the simulator
+    and show their output to a person (the demo, ``payouts simulator``)."""
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _DroppedReplyFilter) for f in logger.filters):
+        logger.addFilter(_DroppedReplyFilter())
 
 
 def _json_response(status: int, body: str) -> Response:
