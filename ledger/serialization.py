@@ -184,6 +184,10 @@ class EventRegistry:
     def known(self, name: str) -> bool:
         return name in self._by_name
 
+    def names(self, prefix: str = "") -> frozenset[str]:
+        """The registered type names that start with ``prefix``."""
+        return frozenset(n for n in self._by_name if n.startswith(prefix))
+
 
 #: The registry the store uses unless it is given another.
 registry = EventRegistry()

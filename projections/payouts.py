@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ledger import EventStore, Payout, PayoutStatus, RecordedEvent, converter
+from ledger import EventStore, Payout, PayoutStatus, RecordedEvent, converter, registry
 from ledger.payout import evolve
 from ledger.schema import UTCDateTime
 
@@ -81,8 +81,9 @@ class PayoutStateProjection:
     """proj_payout_state: one row per payout."""
 
     name = "payout_state"
-    version = "1"
+    version = "2"
     metadata = metadata
+    event_types = registry.names("payout.")
 
     def apply(self, conn: sa.Connection, events: Sequence[RecordedEvent]) -> None:
         by_stream: dict[str, list[RecordedEvent]] = {}

@@ -24,6 +24,9 @@ class Projection(Protocol):
     version: str
     #: The tables it owns (created on first run, dropped on rebuild).
     metadata: sa.MetaData
+    #: The event types it reads; others are never decoded for it (an event type this code does
+    #: not know, written by a newer version, does not stop it).
+    event_types: frozenset[str]
 
     def apply(self, conn: sa.Connection, events: Sequence[RecordedEvent]) -> None:
         """Apply a page of events, in order, to the projection's rows."""
@@ -45,7 +48,7 @@ def catch_up(store: EventStore, projection: Projection, *, page_size: int = 2000
                 _drop_and_create(tx.connection, projection)
                 position = 0
                 tx.set_projection_position(projection.name, 0, projection.version)
-            page = tx.read_page(position, page_size)
+            page = tx.read_page(position, page_size, projection.event_types)
             if page:
                 projection.apply(tx.connection, page)
                 tx.set_projection_position(projection.name, page[-1].position, projection.version)
@@ -72,9 +75,15 @@ def catch_up_together(
                     tx.set_projection_position(projection.name, 0, projection.version)
                 positions[projection.name] = position
             start = min(positions.values(), default=0)
-            page = tx.read_page(start, page_size)
+            types = frozenset().union(*(p.event_types for p in projections))
+            page = tx.read_page(start, page_size, types)
             for projection in projections:
-                unseen = [e for e in page if e.position > positions[projection.name]]
+                unseen = [
+                    e
+                    for e in page
+                    if e.position > positions[projection.name]
+                    and e.event_type in projection.event_types
+                ]
                 if unseen:
                     projection.apply(tx.connection, unseen)
                     tx.set_projection_position(

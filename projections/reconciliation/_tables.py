@@ -84,6 +84,7 @@ class StatementLinesProjection:
     name = "statement_lines"
     version = "3"
     metadata = lines_metadata
+    event_types = frozenset({"statement.line_imported"})
 
     def apply(self, conn: sa.Connection, events: Sequence[RecordedEvent]) -> None:
         rows: list[dict[str, Any]] = []
@@ -119,6 +120,7 @@ class PayoutReceiptsProjection:
     name = "payout_receipts"
     version = "1"
     metadata = receipts_metadata
+    event_types = frozenset({"payout.result_received", "payout.resolved"})
 
     def apply(self, conn: sa.Connection, events: Sequence[RecordedEvent]) -> None:
         rows: list[dict[str, Any]] = []

@@ -108,3 +108,25 @@ def test_list_and_filter(store: EventStore) -> None:
         p.originator_conversation_id for p in list_payouts(store, status=PayoutStatus.SUCCEEDED)
     ] == ["o1"]
     assert len(list(list_payouts(store))) == 3
+
+
+def test_an_event_type_this_code_does_not_know_does_not_stop_projections(store: EventStore) -> None:
+    import datetime as dt
+    import uuid as uuid_mod
+
+    service = PayoutService(store, FakeGateway(), CallbackUrlBuilder("https://x.example"))
+    service.send_payout(PayoutInstruction("u1", "SalaryPayment", 100, "254700000001", "Pay"))
+    with store.engine.begin() as conn:  # written by a newer version of the program
+        conn.execute(
+            sa.text(
+                "INSERT INTO events (stream_id, version, event_type, data, metadata, event_id,"
+                " recorded_at) VALUES ('future-1', 1, 'future.thing', '{}', '{}', :i, :t)"
+            ),
+            {
+                "i": uuid_mod.uuid4().hex if store.dialect == "sqlite" else str(uuid_mod.uuid4()),
+                "t": dt.datetime(2024, 1, 1),
+            },
+        )
+    service.send_payout(PayoutInstruction("u2", "SalaryPayment", 100, "254700000001", "Pay"))
+    catch_up(store, PayoutStateProjection())
+    assert {p.originator_conversation_id for p in list_payouts(store)} == {"u1", "u2"}
