@@ -172,7 +172,9 @@ def run_demo(*, db_url: str | None, out_dir: Path, count: int, console: Console)
         )
     )
     # The demo's callers are on loopback: allow exactly that, trust no proxy.
-    receiver_app = create_receiver_app(store, ReceiverConfig(allowed_ips=("127.0.0.1", "::1")))
+    receiver_app = create_receiver_app(
+        store, ReceiverConfig(allowed_ips=("127.0.0.1", "::1")), clock=clock
+    )
     with (
         serve_in_thread(sim.app, name="simulator") as sim_server,
         serve_in_thread(receiver_app, name="receiver") as receiver,

@@ -89,13 +89,19 @@ async def _read_limited(request: Request, limit: int) -> tuple[bytes, int, bool]
     return bytes(kept), size, size > limit
 
 
-def create_receiver_app(store: EventStore, config: ReceiverConfig | None = None) -> Starlette:
-    """The receiver's ASGI app over ``store``."""
+def create_receiver_app(
+    store: EventStore,
+    config: ReceiverConfig | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> Starlette:
+    """The receiver's ASGI app over ``store``; ``clock`` stamps deliveries (default: now, UTC)."""
     cfg = config or ReceiverConfig()
+    now = clock or (lambda: datetime.now(UTC))
 
     def make_endpoint(route: str) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            received_at = datetime.now(UTC)
+            received_at = now()
             body, size, truncated = await _read_limited(request, cfg.max_body_bytes)
             peer = request.client.host if request.client else None
             # Every header line: a proxy may add its own line rather than append to the client's.

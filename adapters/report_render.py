@@ -90,6 +90,8 @@ def render_json(rec: Reconciliation, out: IO[str]) -> None:
     _write_list(out, (b.to_dict(tz) for b in rec.balance_breaks()))
     out.write(',\n  "utility_funds_mismatches": ')
     _write_list(out, (m.to_dict(tz) for m in rec.utility_funds_mismatches()))
+    out.write(',\n  "callback_exceptions": ')
+    _write_list(out, (c.to_dict(tz) for c in rec.callback_exceptions()))
     out.write("\n}\n")
 
 
@@ -274,7 +276,29 @@ def _html_section(
     out.write("</section>\n")
 
 
+def _html_callbacks(rec: Reconciliation, out: IO[str]) -> None:
+    rows = list(itertools.islice(rec.callback_exceptions(), TABLE_LIMIT))
+    if not rows:
+        return
+    out.write(
+        "<section><h2>Callbacks that changed no payout</h2><p>Orphans name no payout of the "
+        "ledger; the others could not be read or were refused. Each is kept in the ledger."
+        "</p><table><tr><th>Received</th><th>Route</th><th>Verdict</th><th>Payout id named</th>"
+        "<th>Receipt</th><th>KES</th><th>Caller</th><th>Detail</th></tr>\n"
+    )
+    for c in rows:
+        d = c.to_dict(rec.tz)
+        out.write(
+            f"<tr><td>{_esc(d['received_at'])}</td><td>{_esc(c.route)}</td>"
+            f"<td>{_esc(c.verdict)}</td><td>{_esc(c.ocid)}</td><td>{_esc(c.receipt)}</td>"
+            f'<td class="num">{_esc(c.amount)}</td><td>{_esc(c.source_ip)}</td>'
+            f"<td>{_esc(c.detail)}</td></tr>\n"
+        )
+    out.write("</table></section>\n")
+
+
 def _html_extras(rec: Reconciliation, out: IO[str]) -> None:
+    _html_callbacks(rec, out)
     if rec.totals.balance.breaks:
         out.write(
             "<section><h2>Balance breaks</h2><table><tr><th>Line</th><th>Completed</th>"
@@ -347,6 +371,21 @@ def render_table(rec: Reconciliation, console: Console, *, limit: int = TABLE_LI
         f"{b.closing_computed} (stated {b.closing_stated}): {state}, {b.breaks} row break(s), "
         f"{t.utility_funds_mismatches} callback funds mismatch(es)"
     )
+    orphans = list(itertools.islice(rec.callback_exceptions(), limit + 1))
+    if orphans:
+        table = Table(title="Callbacks that changed no payout (orphans, unreadable, refused)")
+        for title in ("Received", "Route", "Verdict", "Payout id named", "Receipt", "Caller"):
+            table.add_column(title)
+        for c in orphans[:limit]:
+            table.add_row(
+                c.received_at.astimezone(rec.tz).isoformat(),
+                c.route,
+                c.verdict,
+                c.ocid or "",
+                c.receipt or "",
+                c.source_ip or "",
+            )
+        console.print(table)
     for category in EXCEPTION_ORDER:
         count = t.category(category).count
         if category is Category.MATCHED or not count:

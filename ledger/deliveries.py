@@ -172,7 +172,9 @@ def _record_orphan(
         route=raw.route,
         originator_conversation_id=ocid,
         result_code=parsed.result_code,
-        receipt=parsed.receipt if isinstance(parsed, ResultReceived) else None,
+        receipt=(parsed.receipt or parsed.transaction_id)
+        if isinstance(parsed, ResultReceived)
+        else None,
         amount=parsed.amount if isinstance(parsed, ResultReceived) else None,
         completed_at=parsed.completed_at if isinstance(parsed, ResultReceived) else None,
         receiver_msisdn=parsed.receiver_msisdn if isinstance(parsed, ResultReceived) else None,

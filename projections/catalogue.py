@@ -8,15 +8,21 @@ from projections.runner import Projection, catch_up_together, rebuild
 
 
 def all_projections() -> list[Projection]:
-    """The payout state and the reconciliation's read models."""
+    """The payout state, the reconciliation's read models and the callbacks to look at."""
     # Imported here: the reconciliation package itself catches up through this module.
+    from projections.callback_exceptions import CallbackExceptionsProjection
     from projections.payouts import PayoutStateProjection
     from projections.reconciliation._tables import (
         PayoutReceiptsProjection,
         StatementLinesProjection,
     )
 
-    return [PayoutStateProjection(), StatementLinesProjection(), PayoutReceiptsProjection()]
+    return [
+        PayoutStateProjection(),
+        StatementLinesProjection(),
+        PayoutReceiptsProjection(),
+        CallbackExceptionsProjection(),
+    ]
 
 
 def catch_up_all(store: EventStore) -> int:

@@ -21,6 +21,7 @@ import attrs
 import sqlalchemy as sa
 
 from ledger import EventStore
+from projections.callback_exceptions import CallbackException, callback_exceptions_between
 from projections.catalogue import catch_up_all
 from projections.payouts import payout_state
 from projections.reconciliation._items import (
@@ -293,6 +294,13 @@ class Reconciliation:
             rows = conn.execution_options(**_STREAM).execute(self._payouts.items(category))
             for row in rows:
                 yield _payout_item(conn, category, row, self.day)
+
+    def callback_exceptions(self) -> Iterator[CallbackException]:
+        """Callbacks received this day that changed no payout: orphans, unreadable, refused.
+
+        Callbacks carry no shortcode: these are the ledger's, whichever account they concern.
+        """
+        yield from callback_exceptions_between(self.store, self.start, self.end)
 
     def balance_breaks(self) -> Iterator[BalanceBreak]:
         walk = _BalanceWalk(self.store, self.shortcode, self.start, self.end)

@@ -22,6 +22,8 @@ def test_demo_passes_and_writes_its_outputs(db_url: str, tmp_path: Path) -> None
     assert (
         counts["failed_but_paid"] == counts["paid_twice"] == counts["missing_from_statement"] == 0
     )
+    (orphan,) = report["callback_exceptions"]  # the orphan callback is surfaced, not dropped
+    assert orphan["ocid"] == "ocid-from-another-system" and orphan["verdict"] == "orphan"
     html = (out / "reconciliation.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html>")
     assert (out / "batch.csv").is_file()
