@@ -35,9 +35,10 @@ from ledger.engine import create_engine, display_url, normalise_url
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Tables stay readable when output goes to a file or a CI log (rich would assume 80 columns).
-console = Console(width=None if sys.stdout.isatty() else 140)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140)
+# Tables stay readable when output goes to a file or a CI log (rich would assume 80 columns);
+# messages are never wrapped (soft_wrap), so each stays one line for grep and for logs.
+console = Console(width=None if sys.stdout.isatty() else 140, soft_wrap=True)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 140, soft_wrap=True)
 
 
 def one_line_errors(fn: F) -> F:
@@ -152,7 +153,7 @@ def db_status(ctx: click.Context) -> None:
 # -- servers ------------------------------------------------------------------------------------
 
 
-@cli.command()
+@cli.command(short_help="Run the webhook receiver (result, timeout, /healthz).")
 @click.option(
     "--host", default=None, help="Address to listen on (PAYOUTS_HOST, default 127.0.0.1)."
 )
@@ -186,17 +187,22 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8001, show_default=True, help="0 picks a free port.")
 @click.option(
     "--shortcode", default=None, help="Organisation shortcode (default PAYOUTS_SHORTCODE)."
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for receipts and names.")
 def simulator(host: str, port: int, shortcode: str | None, seed: int) -> None:
-    """Run the local Daraja simulator (OAuth, B2C v3, callbacks, statement export).
+    """Run a local Daraja: OAuth, B2C v3, callbacks, statements.
 
     Point the ledger at it with PAYOUTS_DARAJA_BASE_URL=http://HOST:PORT and the consumer key
-    and secret sim-consumer-key / sim-consumer-secret.
+    and secret sim-consumer-key / sim-consumer-secret (any security credential will do).
+    Every payout succeeds unless scripted: POST /simulator/scenarios with JSON like
+    {"match": {"party_b": "254712345678"}, "outcome": "fail", "result_code": 1} (outcomes:
+    success, fail, timeout_then_result, timeout_only_paid, timeout_only_unpaid,
+    duplicate_delivery, no_callback, reply_lost, slow_reply, expired_token, duplicate_ocid,
+    amount_changed). The day's statement: GET /simulator/statement?date=YYYY-MM-DD.
     """
     import uvicorn
 
@@ -291,11 +297,20 @@ def send(
 
     with opened_store(ctx) as store:
         service = make_service(settings_of(ctx), store)
+        before = service.get(ocid)
         payout = service.send_payout(
             PayoutInstruction(ocid, command_id, amount, party_b, remarks, occasion)
         )
         catch_up_all(store)
     console.print(_payout_table([payout]))
+    if before is not None and before.version == payout.version:
+        err_console.print(f"{ocid} is already known: nothing was sent")
+    if payout.status is PayoutStatus.REQUESTED:
+        err_console.print(
+            f"[red]{ocid} was not sent (Daraja could not be reached): run the same command "
+            "again; the same id is reused, so it cannot be paid twice[/red]"
+        )
+        ctx.exit(1)
 
 
 @cli.command("send-batch")
@@ -309,11 +324,13 @@ def send(
 @click.pass_context
 @one_line_errors
 def send_batch(ctx: click.Context, file: Path, batch_id: str | None) -> None:
-    """Send a CSV of payouts (header: party_b,amount,command_id,remarks,occasion and optionally
-    originator_conversation_id). Bad rows are reported by line; the rest go through.
+    """Send a CSV file of payouts; bad rows are reported by line.
 
-    Re-running the same batch sends only what was never sent, even after you fix a refused row
-    or re-save the file: a row without an id gets one from the batch's name and its content."""
+    The header is party_b,amount,command_id,remarks,occasion and optionally
+    originator_conversation_id. Valid rows go through even when others are refused (the exit
+    status is then 1). Re-running the same batch sends only what was never sent, even after you
+    fix a refused row or re-save the file: a row without an id gets one from the batch's name
+    and its content."""
     from adapters.batch_file import BatchFileError, read_batch
     from adapters.wiring import make_service
     from projections.catalogue import catch_up_all
@@ -377,7 +394,8 @@ def list_command(ctx: click.Context, status: str | None, batch_id: str | None, f
     if fmt == "json":
         click.echo(json.dumps([_payout_json(p) for p in payouts], indent=2))
     else:
-        console.print(_payout_table(payouts, title=f"{len(payouts)} payouts"))
+        noun = "payout" if len(payouts) == 1 else "payouts"
+        console.print(_payout_table(payouts, title=f"{len(payouts)} {noun}"))
 
 
 @cli.command()
@@ -399,7 +417,7 @@ def show(ctx: click.Context, ocid: str) -> None:
     console.print(table)
 
 
-@cli.command()
+@cli.command(short_help="Every event and delivery of a payout, in order, with causes.")
 @click.argument("ocid")
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
@@ -439,10 +457,11 @@ def history(ctx: click.Context, ocid: str, fmt: str) -> None:
 @click.pass_context
 @one_line_errors
 def retry(ctx: click.Context, ocid: str) -> None:
-    """Send a payout whose failure is final again, as OCID-r1, -r2, ... (linked to it).
+    """Re-send a payout whose failure is final, as OCID-r1, -r2, ...
 
-    Refused while the outcome is unknown or timed out: the first attempt may still pay.
-    Running the same retry twice sends once.
+    The retry is linked to the original. Refused while the outcome is unknown or timed out (the
+    first attempt may still pay: reconcile it), and when a callback or the statement says money
+    may have moved. Running the same retry twice sends once.
     """
     from adapters.wiring import make_service
     from projections.catalogue import catch_up_all
@@ -457,8 +476,10 @@ def retry(ctx: click.Context, ocid: str) -> None:
 @click.pass_context
 @one_line_errors
 def replay(ctx: click.Context) -> None:
-    """Rebuild every projection from position 0 and check it matches what was built
-    incrementally (an auditor's check that state is exactly what the events say)."""
+    """Rebuild every projection from the events and check it matches.
+
+    Every read model is rebuilt from position 0 and compared with what was built incrementally:
+    an auditor's check that the state is exactly what the events say (exit 1 if not)."""
     from adapters.wiring import open_store
     from projections.catalogue import all_projections
     from projections.replay import replay_and_compare
@@ -474,7 +495,7 @@ def replay(ctx: click.Context) -> None:
         ctx.exit(1)
 
 
-@cli.command()
+@cli.command(short_help="Run everything end to end against a local Daraja simulator.")
 @click.option(
     "--out",
     "out_dir",
@@ -484,27 +505,35 @@ def replay(ctx: click.Context) -> None:
     help="Where the statement and the reports are written.",
 )
 @click.option(
-    "--payouts", "count", type=int, default=60, show_default=True, help="Batch size (at least 50)."
+    "--payouts",
+    "count",
+    type=click.IntRange(min=50),
+    default=60,
+    show_default=True,
+    help="Batch size (at least 50).",
+)
+@click.option(
+    "--db",
+    "demo_db",
+    default=None,
+    help="A ledger for the demo (SQLite or PostgreSQL URL) that is empty or holds only earlier "
+    "demo runs. Default: a fresh SQLite file in --out. The global --db and PAYOUTS_DB are "
+    "ignored here, so the demo never writes into your working ledger.",
 )
 @click.pass_context
 @one_line_errors
-def demo(ctx: click.Context, out_dir: Path, count: int) -> None:
-    """The main job, end to end on this machine: a local Daraja simulator and the webhook
-    receiver on free loopback ports, a realistic batch with failures, timeouts, duplicates, an
-    orphan and a lost reply, then the day's reconciliation. Exits 0 only if every payout and
-    every reconciliation category is what its scenario expects.
+def demo(ctx: click.Context, out_dir: Path, count: int, demo_db: str | None) -> None:
+    """Run the whole product end to end against a local Daraja simulator.
 
-    Uses --db when given (SQLite or PostgreSQL), else a fresh SQLite file in --out.
+    The simulator and the webhook receiver run on free loopback ports; a realistic batch with
+    failures, timeouts, duplicates, an orphan callback and a lost reply goes through, then the
+    day's statement is reconciled. Exits 0 only if every payout and every reconciliation
+    category is what its scenario expects (the two critical exceptions it reports, an unknown
+    payout and a changed amount, are injected on purpose).
     """
     from adapters.demo import run_demo
 
-    explicit_db = ctx.find_root().params.get("db_url") is not None
-    ok = run_demo(
-        db_url=settings_of(ctx).db if explicit_db else None,
-        out_dir=out_dir,
-        count=count,
-        console=console,
-    )
+    ok = run_demo(db_url=demo_db, out_dir=out_dir, count=count, console=console)
     if not ok:
         ctx.exit(1)
 

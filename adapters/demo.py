@@ -160,6 +160,14 @@ def run_demo(*, db_url: str | None, out_dir: Path, count: int, console: Console)
     started = time.monotonic()
 
     store = EventStore.from_url(db_url)
+    foreign = _foreign_payouts(store)
+    if foreign:
+        store.close()
+        console.print(
+            f"[red]refusing to run the demo on {db_url}: it holds {foreign} payouts that are not "
+            "the demo's; give `payouts demo --db` an empty database[/red]"
+        )
+        return False
     quiet_dropped_replies()  # the "reply lost" scenario drops a reply on purpose
     sim = Simulator(
         SimulatorConfig(
@@ -256,6 +264,21 @@ def run_demo(*, db_url: str | None, out_dir: Path, count: int, console: Console)
         f"reconciliation category is what the scenario expects; outputs in {out_dir}/"
     )
     return True
+
+
+def _foreign_payouts(store: EventStore) -> int:
+    """How many payouts of this ledger were not made by a demo run."""
+    import sqlalchemy as sa
+
+    from projections.payouts import payout_state
+
+    catch_up_all(store)
+    c = payout_state.c
+    with store.engine.connect() as conn:
+        query = sa.select(sa.func.count()).where(
+            sa.or_(c.batch_id.is_(None), sa.not_(c.batch_id.startswith("demo-")))
+        )
+        return int(conn.execute(query).scalar() or 0)
 
 
 def _print_payouts(console: Console, payouts: list[Payout], by_line: dict[int, Fate]) -> None:

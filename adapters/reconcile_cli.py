@@ -36,7 +36,9 @@ reconciled against what is already imported.
 \b
 Exit status:
   0  clean: no critical exception
-  1  error (unreadable statement, no shortcode, database unavailable, ...)
+  1  error (unreadable statement, no shortcode, no statement lines for the day, database
+     unavailable, ...)
+  2  usage error (a bad option)
   {EXIT_CRITICAL}  critical exceptions: failed_but_paid, paid_twice, unknown_to_ledger,
      missing_from_statement or amount_mismatch has at least one item
 """
@@ -61,7 +63,11 @@ def _render(rec: Reconciliation, fmt: str, out: IO[str], to_terminal: bool) -> N
         render_table(rec, console)
 
 
-@click.command("reconcile", help=HELP)
+@click.command(
+    "reconcile",
+    help=HELP,
+    short_help="Reconcile a business day against the provider's statement.",
+)
 @click.option(
     "--date",
     "day_text",
@@ -146,6 +152,14 @@ def reconcile_command(
             carry_over=timedelta(minutes=carry_minutes),
             match_window=timedelta(minutes=window_minutes),
         )
+        t = rec.totals
+        if not (
+            t.statement_payouts.count or t.charges.count or t.other_in.count or t.other_out.count
+        ):
+            raise click.ClickException(
+                f"no statement lines of shortcode {shortcode} on {day}: check --date, or import "
+                "that day's statement with --statement FILE (nothing to reconcile against)"
+            )
         if rec.totals.resolutions_appended:
             click.echo(
                 f"recorded {rec.totals.resolutions_appended} payout(s) resolved by the statement",

@@ -242,6 +242,9 @@ def evolve(state: Payout | None, event: object, at: datetime, version: int) -> P
         )
     if isinstance(event, PayoutAccepted | PayoutRejected | PayoutOutcomeUnknown | PayoutNotSent):
         p = attrs.evolve(p, submission_started_at=None, submission_lease_seconds=0)
+    if isinstance(event, PayoutAccepted | PayoutRejected | PayoutOutcomeUnknown) and requested:
+        # It reached Daraja after all: an earlier "not sent" is history, not a current concern.
+        p = attrs.evolve(p, flags=tuple(f for f in p.flags if f != Flag.NOT_SENT))
     if isinstance(event, PayoutAccepted):
         p = attrs.evolve(p, conversation_id=p.conversation_id or event.conversation_id)
         return attrs.evolve(p, status=PayoutStatus.SUBMITTED) if requested else p

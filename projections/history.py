@@ -22,6 +22,7 @@ from ledger import (
     PayoutRejected,
     PayoutRequested,
     PayoutResolved,
+    PayoutSubmissionStarted,
     RecordedEvent,
     ResultReceived,
     RetryRequested,
@@ -76,10 +77,23 @@ def _summary(event: object) -> tuple[str, str | None]:
         )
     if isinstance(event, ResultReceived):
         outcome = "success" if event.succeeded else "failure"
+        details = [
+            f"receipt {event.receipt or event.transaction_id}"
+            if (event.receipt or event.transaction_id)
+            else "",
+            f"KES {event.amount}" if event.amount is not None else "",
+            f"completed {event.completed_at_raw} (Nairobi)" if event.completed_at_raw else "",
+        ]
+        said = "; ".join(d for d in details if d)
         return (
-            f"result {outcome} {event.result_code}: {event.result_desc}; receipt {event.receipt}, "
-            f"amount {event.amount}, completed {event.completed_at_raw}",
+            f"result {outcome} {event.result_code}: {event.result_desc or ''}"
+            + (f"; {said}" if said else ""),
             f"delivery {event.delivery_id}",
+        )
+    if isinstance(event, PayoutSubmissionStarted):
+        return (
+            f"sending to Daraja (others leave it alone for {event.lease_seconds} s)",
+            "sender",
         )
     if isinstance(event, TimeoutReceived):
         return (

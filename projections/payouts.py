@@ -81,7 +81,7 @@ class PayoutStateProjection:
     """proj_payout_state: one row per payout."""
 
     name = "payout_state"
-    version = "2"
+    version = "3"
     metadata = metadata
     event_types = registry.names("payout.")
 

@@ -158,3 +158,38 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     assert invalid.exit_code == 1 and "PartyB" in invalid.output
     upgraded = runner.invoke(cli, ["--db", f"sqlite:///{tmp_path}/new.db", "db", "upgrade"], obj={})
     assert upgraded.exit_code == 0 and "upgraded from nothing" in upgraded.output
+
+
+def test_send_that_cannot_reach_daraja_says_so_and_fails(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        "PAYOUTS_DARAJA_BASE_URL": f"http://127.0.0.1:{port}",
+        "PAYOUTS_CONSUMER_KEY": "k",
+        "PAYOUTS_CONSUMER_SECRET": "s",
+        "PAYOUTS_SECURITY_CREDENTIAL": "c",
+    }
+    args = ["--db", f"sqlite:///{tmp_path}/l.db", "send", "--id", "ns-1", "--to", "0700000001"]
+    result = CliRunner().invoke(
+        cli, [*args, "--amount", "100", "--remarks", "Pay"], env=env, obj={}
+    )
+    assert result.exit_code == 1 and "was not sent" in result.output
+
+
+def test_reconcile_of_a_day_without_statement_lines_is_an_error(
+    env: Env, fixtures_dir: Path
+) -> None:
+    statement = fixtures_dir / "statements" / "org_portal_2024-07-06.csv"
+    wrong_day = env.run("reconcile", "--date", "2024-07-07", "--statement", str(statement))
+    assert wrong_day.exit_code == 1 and "no statement lines" in wrong_day.output
+    right_day = env.run("reconcile", "--date", "2024-07-06", "--format", "json")
+    assert right_day.exit_code == 3  # SG60000AB1, AB2 and AB9 are unknown to this empty ledger
+
+
+def test_demo_refuses_a_ledger_with_other_payouts(env: Env, tmp_path: Path) -> None:
+    env.run("send", "--id", "mine-1", "--to", "254700000001", "--amount", "100", "--remarks", "Pay")
+    result = env.run("demo", "--db", env.db_url, "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "refusing to run the demo" in result.output

@@ -60,7 +60,8 @@ def cells(**changes: str) -> str:
         ),
         (
             cells(completed="07/6/2024 22:48"),
-            'Completion Time: "07/6/2024 22:48" is not a date and time (expected DD-MM-YYYY HH:MM:SS',
+            'Completion Time: "07/6/2024 22:48" is not a date and time '
+            "(expected DD-MM-YYYY HH:MM:SS",
         ),
         (cells(completed="yesterday"), 'Completion Time: "yesterday" is not a date and time'),
         (
