@@ -77,9 +77,10 @@ def _summary(event: object) -> tuple[str, str | None]:
         )
     if isinstance(event, ResultReceived):
         outcome = "success" if event.succeeded else "failure"
+        reference = event.receipt or event.transaction_id
         details = [
-            f"receipt {event.receipt or event.transaction_id}"
-            if (event.receipt or event.transaction_id)
+            (f"receipt {reference}" if event.succeeded else f"TransactionID {reference}")
+            if reference
             else "",
             f"KES {event.amount}" if event.amount is not None else "",
             f"completed {event.completed_at_raw} (Nairobi)" if event.completed_at_raw else "",

@@ -37,7 +37,7 @@ DEFAULT_AMOUNT_LIMITS = AmountLimits()
 
 def parse_whole_shillings(value: object, *, field: str = "Amount") -> int:
     """Whole shillings from an int, an integral Decimal or a string of digits; never rounded."""
-    rule = "must be whole shillings: an int, an integral Decimal or a string of digits"
+    rule = "must be a whole number of shillings (no cents, no separators)"
     if isinstance(value, bool):
         raise DarajaValidationError(field, rule + " (got a boolean)")
     if isinstance(value, int):
