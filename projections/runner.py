@@ -78,16 +78,17 @@ def catch_up_together(
             types = frozenset().union(*(p.event_types for p in projections))
             page = tx.read_page(start, page_size, types)
             for projection in projections:
+                seen = positions[projection.name]
                 unseen = [
-                    e
-                    for e in page
-                    if e.position > positions[projection.name]
-                    and e.event_type in projection.event_types
+                    e for e in page if e.position > seen and e.event_type in projection.event_types
                 ]
                 if unseen:
                     projection.apply(tx.connection, unseen)
+                # The page holds every event of the projection's types up to its last position,
+                # so the projection has seen all of them: even one that found none moves on.
+                if page and page[-1].position > seen:
                     tx.set_projection_position(
-                        projection.name, unseen[-1].position, projection.version
+                        projection.name, page[-1].position, projection.version
                     )
         read += len(page)
         if len(page) < page_size:

@@ -130,3 +130,27 @@ def test_an_event_type_this_code_does_not_know_does_not_stop_projections(store: 
     service.send_payout(PayoutInstruction("u2", "SalaryPayment", 100, "254700000001", "Pay"))
     catch_up(store, PayoutStateProjection())
     assert {p.originator_conversation_id for p in list_payouts(store)} == {"u1", "u2"}
+
+
+def test_catching_up_together_in_small_pages_finishes_and_matches(store: EventStore) -> None:
+    import threading
+
+    from projections.catalogue import all_projections
+    from projections.runner import catch_up_together
+
+    service = PayoutService(store, FakeGateway(), CallbackUrlBuilder("https://x.example"))
+    for i in range(7):
+        service.send_payout(PayoutInstruction(f"t{i}", "SalaryPayment", 100, "254700000001", "Pay"))
+    projections = all_projections()  # the statement projection finds no event of its types
+    done: list[int] = []
+    worker = threading.Thread(
+        target=lambda: done.append(catch_up_together(store, projections, page_size=2))
+    )
+    worker.start()
+    worker.join(timeout=120)
+    assert done, "catch-up did not finish"
+    assert {p.originator_conversation_id for p in list_payouts(store)} == {
+        f"t{i}" for i in range(7)
+    }
+    last = store.last_position()
+    assert all(store.projection_position(p.name) == last for p in projections)
