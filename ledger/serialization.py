@@ -164,7 +164,7 @@ class EventRegistry:
         reg = self._by_name.get(name)
         if reg is None:
             raise UnknownEventTypeError(f"no event class is registered under {name!r}")
-        version = schema_version
+        version = int(schema_version)
         while version < reg.schema_version:
             step = self._upcasters.get((name, version))
             if step is None:

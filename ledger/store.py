@@ -60,6 +60,15 @@ class AppendResult:
     duplicate: bool = False
 
 
+_META_KEYS = frozenset({"schema_version", "correlation_id", "causation_id"})
+
+# Built once: constructing a statement costs more than running it on the append path.
+_STREAM_VERSION = sa.select(sa.func.max(events.c.version)).where(
+    events.c.stream_id == sa.bindparam("stream_id")
+)
+_INSERT = events.insert().returning(events.c.position, sort_by_parameter_order=True)
+
+
 @contextlib.contextmanager
 def _database_errors(engine: Engine) -> Iterator[None]:
     """Turn driver errors about reaching the database into one error with an actionable message."""
@@ -105,6 +114,9 @@ class WriteTransaction:
             raise ValueError("append needs at least one event")
         if isinstance(expected_version, int) and expected_version < 0:
             raise ValueError("expected_version must be >= 0, NO_STREAM or ANY")
+        # Only ids the caller chose (NewEvent) can be stored already: an id this call draws
+        # itself is a new UUIDv7, so the look-up for earlier copies is skipped for those.
+        caller_ids = any(isinstance(e, NewEvent) for e in new_events)
         pending = [
             e
             if isinstance(e, NewEvent)
@@ -118,7 +130,7 @@ class WriteTransaction:
         self._lock_for_append()
         conn = self.connection
 
-        stored = self._stored_copies(stream_id, pending, encoded)
+        stored = self._stored_copies(stream_id, pending, encoded) if caller_ids else None
         if stored is not None:
             return AppendResult(stream_id, stored, self._stream_version(stream_id), duplicate=True)
 
@@ -149,7 +161,7 @@ class WriteTransaction:
                     "idempotency_key": p.idempotency_key,
                 }
             )
-        statement = events.insert().returning(events.c.position, sort_by_parameter_order=True)
+        statement = _INSERT
         if not keys:
             positions = self._insert(statement, rows, stream_id, expected_version)
         else:
@@ -189,9 +201,7 @@ class WriteTransaction:
             raise
 
     def _stream_version(self, stream_id: str) -> int:
-        result = self.connection.execute(
-            sa.select(sa.func.max(events.c.version)).where(events.c.stream_id == stream_id)
-        ).scalar()
+        result = self.connection.execute(_STREAM_VERSION, {"stream_id": stream_id}).scalar()
         return int(result or 0)
 
     def _stored_copies(
@@ -393,40 +403,35 @@ class EventStore:
     # -- reading ------------------------------------------------------------------------------
 
     def _decode(self, row: Any) -> RecordedEvent:
+        # The hot loop of every replay: positional access, no copies unless there are extras.
+        position, stream_id, version, event_type, data, meta, event_id, recorded_at = row
         try:
-            meta = dict(row.metadata)
-            schema_version = int(meta.pop("schema_version", 1))
-            event = self.registry.decode(row.event_type, schema_version, dict(row.data))
+            schema_version = meta.get("schema_version", 1)
+            event = self.registry.decode(event_type, schema_version, data)
+            extra = (
+                {k: v for k, v in meta.items() if k not in _META_KEYS}
+                if len(meta) > len(_META_KEYS) or not meta.keys() <= _META_KEYS
+                else {}
+            )
             metadata = Metadata(
-                recorded_at=row.recorded_at,
-                schema_version=schema_version,
-                correlation_id=meta.pop("correlation_id", None),
-                causation_id=meta.pop("causation_id", None),
-                extra=meta,
+                recorded_at,
+                schema_version,
+                meta.get("correlation_id"),
+                meta.get("causation_id"),
+                extra,
             )
-            event_id = (
-                row.event_id
-                if isinstance(row.event_id, uuid.UUID)
-                else uuid.UUID(str(row.event_id))
-            )
+            if not isinstance(event_id, uuid.UUID):
+                event_id = uuid.UUID(str(event_id))
         except LedgerError as exc:
-            raise CorruptEventError(int(row.position), str(exc)) from exc
+            raise CorruptEventError(int(position), str(exc)) from exc
         except Exception as exc:
             reason = (
                 "; ".join(cattrs.transform_error(exc))
                 if isinstance(exc, cattrs.BaseValidationError)
                 else f"{type(exc).__name__}: {exc}"
             )
-            raise CorruptEventError(int(row.position), f"{row.event_type}: {reason}") from exc
-        return RecordedEvent(
-            position=int(row.position),
-            stream_id=row.stream_id,
-            version=int(row.version),
-            event_id=event_id,
-            event_type=row.event_type,
-            event=event,
-            metadata=metadata,
-        )
+            raise CorruptEventError(int(position), f"{event_type}: {reason}") from exc
+        return RecordedEvent(position, stream_id, version, event_id, event_type, event, metadata)
 
     _columns = (
         events.c.position,
