@@ -66,7 +66,10 @@ _META_KEYS = frozenset({"schema_version", "correlation_id", "causation_id"})
 _STREAM_VERSION = sa.select(sa.func.max(events.c.version)).where(
     events.c.stream_id == sa.bindparam("stream_id")
 )
-_INSERT = events.insert().returning(events.c.position, sort_by_parameter_order=True)
+# Without sort_by_parameter_order SQLAlchemy sends a batch as one multi-row INSERT (with it,
+# SQLite gets one statement per row). Appends are serialised and the rows of one INSERT take
+# ascending positions in the order given, so the sorted positions are the rows' positions.
+_INSERT = events.insert().returning(events.c.position)
 
 
 @contextlib.contextmanager
@@ -193,7 +196,7 @@ class WriteTransaction:
         expected: ExpectedVersion,
     ) -> list[int]:
         try:
-            return [r[0] for r in self.connection.execute(statement, rows)]
+            return sorted(r[0] for r in self.connection.execute(statement, rows))
         except sa.exc.IntegrityError as exc:
             if "stream" in str(exc.orig).lower() or "uq_events_stream_version" in str(exc.orig):
                 actual = self._stream_version(stream_id)
