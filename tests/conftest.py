@@ -118,3 +118,21 @@ def store(db_url: str):  # type: ignore[no-untyped-def]
     s = EventStore.from_url(db_url)
     yield s
     s.close()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+    """Say at the very end, plainly, when the PostgreSQL half of the suite did not run."""
+    if POSTGRES_URL:
+        return
+    skipped = [
+        r
+        for r in terminalreporter.stats.get("skipped", [])
+        if "postgres" in getattr(r, "nodeid", "")
+    ]
+    terminalreporter.write_line(
+        f"NOTE: {len(skipped)} PostgreSQL tests were skipped because PAYOUTS_TEST_POSTGRES_URL is "
+        "not set; .ci/run starts a server and runs them (or set it to a server of yours).",
+        yellow=True,
+        bold=True,
+    )
