@@ -116,3 +116,26 @@ def test_concurrent_writers_never_make_a_tailing_reader_skip(store: EventStore) 
     assert len(everything) == total
     assert seen == everything  # exactly once each, in order, none skipped
     assert len(set(seen)) == len(seen)
+
+
+def test_a_later_writer_cannot_commit_before_an_earlier_one(store: EventStore) -> None:
+    """The ordering rule itself: while one append's transaction is open, another waits, so no
+    reader can ever see a higher position committed before a lower one. (Waiting is proved by
+    the second writer not finishing within a second; without the rule it finishes at once.)"""
+    store.append("warm-up", [Deposited("a", 0)])
+    second_done = threading.Event()
+
+    def second_writer() -> None:
+        store.append("w2", [Deposited("b", 2)])
+        second_done.set()
+
+    with store.transaction() as tx:
+        tx.append("w1", [Deposited("a", 1)])
+        worker = threading.Thread(target=second_writer)
+        worker.start()
+        assert not second_done.wait(timeout=1.0), "a later writer committed before an earlier one"
+        assert "w2" not in {e.stream_id for e in store.read_all()}
+    worker.join(timeout=60)
+    assert second_done.is_set()
+    positions = {e.stream_id: e.position for e in store.read_all()}
+    assert positions["w1"] < positions["w2"]
