@@ -174,6 +174,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     settings = settings_of(ctx)
     store = open_store(settings)
     app = create_receiver_app(store, receiver_config(settings))
+    proxies = ", ".join(settings.trusted_proxies) or "none"
+    err_console.print(
+        f"receiver for {store!r}: callers allowed {', '.join(settings.allowed_ips) or 'none'}; "
+        f"trusted proxies {proxies}"
+    )
     # proxy_headers off: uvicorn would otherwise trust X-Forwarded-For from 127.0.0.1.
     uvicorn.run(
         app,

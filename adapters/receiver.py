@@ -139,7 +139,11 @@ def create_receiver_app(
             return _reply(route, 413, 1, "Payload too large.")
         if not is_mpesa_ip_allowed(source, cfg.allowed_ips):
             record_refused(store, raw, "forbidden", f"caller {source} is not on the allowlist")
-            log.warning("refused a %s callback from %s (not allowed)", route, source)
+            log.warning(
+                "refused a %s callback from %s: not on the allowlist (PAYOUTS_ALLOWED_IPS)",
+                route,
+                source,
+            )
             return _reply(route, 403, 1, "Forbidden.")
         parsed = (
             parse_result(raw.body, raw.delivery_id)
