@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -61,15 +62,74 @@ class AppendResult:
 
 
 _META_KEYS = frozenset({"schema_version", "correlation_id", "causation_id"})
-
-# Built once: constructing a statement costs more than running it on the append path.
-_STREAM_VERSION = sa.select(sa.func.max(events.c.version)).where(
-    events.c.stream_id == sa.bindparam("stream_id")
+_ROW_COLUMNS = "position, stream_id, version, event_type, data, metadata, event_id, recorded_at"
+_INSERT_COLUMNS = (
+    "stream_id, version, event_type, data, metadata, event_id, recorded_at, idempotency_key"
 )
-# Without sort_by_parameter_order SQLAlchemy sends a batch as one multi-row INSERT (with it,
-# SQLite gets one statement per row). Appends are serialised and the rows of one INSERT take
-# ascending positions in the order given, so the sorted positions are the rows' positions.
-_INSERT = events.insert().returning(events.c.position)
+
+
+class _DriverSQL:
+    """The append and read hot paths as SQL in the driver's own dialect.
+
+    They run through ``exec_driver_sql`` (same connection, same transaction, same cursor
+    events), which skips statement compilation and result processing: on the append path that
+    costs more than the database's own work. Values are encoded as SQLAlchemy's column types
+    store them, so rows written either way read back the same.
+    """
+
+    def __init__(self, dialect: str) -> None:
+        self.sqlite = dialect == "sqlite"
+        self.p = "?" if self.sqlite else "%s"
+        json_param = self.p if self.sqlite else "%s::jsonb"
+        self.row_values = (
+            f"({self.p}, {self.p}, {self.p}, {json_param}, {json_param}, {self.p}, {self.p}, "
+            f"{self.p})"
+        )
+        self.version = f"SELECT max(version) FROM events WHERE stream_id = {self.p}"
+
+    def insert(self, n: int) -> str:
+        values = ", ".join([self.row_values] * n)
+        return f"INSERT INTO events ({_INSERT_COLUMNS}) VALUES {values} RETURNING position"
+
+    def row(self, r: dict[str, Any]) -> tuple[Any, ...]:
+        when: datetime = r["recorded_at"]
+        if self.sqlite:
+            event_id: Any = r["event_id"].hex
+            recorded: Any = (
+                when.astimezone(UTC)
+                .replace(tzinfo=None)
+                .isoformat(sep=" ", timespec="microseconds")
+            )
+        else:
+            event_id, recorded = r["event_id"], when
+        return (
+            r["stream_id"],
+            r["version"],
+            r["event_type"],
+            json.dumps(r["data"]),
+            json.dumps(r["metadata"]),
+            event_id,
+            recorded,
+            r["idempotency_key"],
+        )
+
+    def page(self, n_types: int) -> str:
+        where = f"position > {self.p}"
+        if n_types == 1:
+            # (event_type, position) serves "this type after N, in order" without a sort.
+            where += f" AND event_type = {self.p}"
+        elif n_types > 1:
+            # For several types that index would gather every later event of each type and
+            # sort them (quadratic over a catch-up): `|| ''` makes the planner walk positions.
+            marks = ", ".join([self.p] * n_types)
+            where += f" AND (event_type || '') IN ({marks})"
+        return f"SELECT {_ROW_COLUMNS} FROM events WHERE {where} ORDER BY position LIMIT {self.p}"
+
+    def stream_page(self) -> str:
+        return (
+            f"SELECT {_ROW_COLUMNS} FROM events WHERE stream_id = {self.p} AND version > {self.p} "
+            f"ORDER BY version LIMIT {self.p}"
+        )
 
 
 @contextlib.contextmanager
@@ -164,15 +224,14 @@ class WriteTransaction:
                     "idempotency_key": p.idempotency_key,
                 }
             )
-        statement = _INSERT
         if not keys:
-            positions = self._insert(statement, rows, stream_id, expected_version)
+            positions = self._insert(rows, stream_id, expected_version)
         else:
             # The unique index decides, inside this transaction; the savepoint keeps the
             # transaction usable so that the caller can record the repeat instead.
             savepoint = conn.begin_nested()
             try:
-                positions = self._insert(statement, rows, stream_id, expected_version)
+                positions = self._insert(rows, stream_id, expected_version)
             except sa.exc.IntegrityError:
                 savepoint.rollback()
                 used = conn.execute(
@@ -190,13 +249,22 @@ class WriteTransaction:
 
     def _insert(
         self,
-        statement: sa.Insert,
         rows: list[dict[str, Any]],
         stream_id: str,
         expected: ExpectedVersion,
     ) -> list[int]:
+        sql = self._store._sql
         try:
-            return sorted(r[0] for r in self.connection.execute(statement, rows))
+            positions: list[int] = []
+            # One multi-row INSERT per chunk (bound parameters stay under SQLite's limit).
+            # Appends are serialised and a statement's rows take ascending positions in the
+            # order given, so the sorted positions are the rows' positions.
+            for i in range(0, len(rows), 500):
+                chunk = rows[i : i + 500]
+                params = tuple(v for r in chunk for v in sql.row(r))
+                result = self.connection.exec_driver_sql(sql.insert(len(chunk)), params)
+                positions.extend(int(r[0]) for r in result)
+            return sorted(positions)
         except sa.exc.IntegrityError as exc:
             if "stream" in str(exc.orig).lower() or "uq_events_stream_version" in str(exc.orig):
                 actual = self._stream_version(stream_id)
@@ -204,7 +272,8 @@ class WriteTransaction:
             raise
 
     def _stream_version(self, stream_id: str) -> int:
-        result = self.connection.execute(_STREAM_VERSION, {"stream_id": stream_id}).scalar()
+        sql = self._store._sql
+        result = self.connection.exec_driver_sql(sql.version, (stream_id,)).scalar()
         return int(result or 0)
 
     def _stored_copies(
@@ -265,7 +334,7 @@ class WriteTransaction:
         """Up to ``limit`` events after ``after``, read in this transaction (for projections)."""
         return [
             self._store._decode(row)
-            for row in self.connection.execute(self._store._page_query(after, limit, event_types))
+            for row in self._store._page_rows(self.connection, after, limit, event_types)
         ]
 
     # -- projection bookkeeping -------------------------------------------------------------
@@ -334,6 +403,7 @@ class EventStore:
         auto_create: bool = True,
     ) -> None:
         self.engine = engine
+        self._sql = _DriverSQL(engine.dialect.name)
         self.registry = registry or default_registry
         self.page_size = page_size
         with _database_errors(engine):
@@ -409,6 +479,13 @@ class EventStore:
         # The hot loop of every replay: positional access, no copies unless there are extras.
         position, stream_id, version, event_type, data, meta, event_id, recorded_at = row
         try:
+            if isinstance(data, str):  # SQLite hands JSON back as text, PostgreSQL as objects
+                data = json.loads(data)
+                meta = json.loads(meta)
+            if isinstance(recorded_at, str):
+                recorded_at = datetime.fromisoformat(recorded_at)
+            if recorded_at.tzinfo is None:
+                recorded_at = recorded_at.replace(tzinfo=UTC)
             schema_version = meta.get("schema_version", 1)
             event = self.registry.decode(event_type, schema_version, data)
             extra = (
@@ -452,17 +529,14 @@ class EventStore:
         version = from_version - 1
         while True:
             with _database_errors(self.engine), self.engine.connect() as conn:
-                rows = conn.execute(
-                    sa.select(*self._columns)
-                    .where(events.c.stream_id == stream_id, events.c.version > version)
-                    .order_by(events.c.version)
-                    .limit(self.page_size)
+                rows = conn.exec_driver_sql(
+                    self._sql.stream_page(), (stream_id, version, self.page_size)
                 ).all()
             for row in rows:
                 yield self._decode(row)
             if len(rows) < self.page_size:
                 return
-            version = int(rows[-1].version)
+            version = int(rows[-1][2])
 
     def read_stream(self, stream_id: str, from_version: int = 1) -> list[RecordedEvent]:
         """Every event of a stream from ``from_version`` on (an empty list if it does not exist)."""
@@ -496,7 +570,7 @@ class EventStore:
         while remaining is None or remaining > 0:
             n = size if remaining is None else min(size, remaining)
             with _database_errors(self.engine), self.engine.connect() as conn:
-                rows = conn.execute(self._page_query(position, n, types)).all()
+                rows = self._page_rows(conn, position, n, types)
             for row in rows:
                 yield self._decode(row)
             if remaining is not None:
@@ -505,19 +579,14 @@ class EventStore:
                 return
             position = int(rows[-1].position)
 
-    def _page_query(self, after: int, limit: int, types: Iterable[str] | None) -> sa.Select[Any]:
-        query = sa.select(*self._columns).where(events.c.position > after)
-        if types is not None:
-            wanted = sorted(types)
-            if len(wanted) == 1:
-                # (event_type, position) serves "this type after N, in order" without a sort.
-                query = query.where(events.c.event_type == wanted[0])
-            else:
-                # For several types that index would gather every later event of each type and
-                # sort them (quadratic over a catch-up): `|| ''` makes the planner walk the
-                # positions instead and filter.
-                query = query.where(events.c.event_type.op("||")("").in_(wanted))
-        return query.order_by(events.c.position).limit(limit)
+    def _page_rows(
+        self, conn: sa.Connection, after: int, limit: int, types: Iterable[str] | None
+    ) -> list[Any]:
+        wanted = sorted(types) if types is not None else []
+        if types is not None and not wanted:
+            return []
+        sql = self._sql.page(len(wanted))
+        return list(conn.exec_driver_sql(sql, (after, *wanted, limit)).all())
 
     def last_position(self) -> int:
         """The highest position stored (0 for an empty store)."""
