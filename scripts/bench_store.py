@@ -31,9 +31,12 @@ created for this run and dropped at its end), warm-up excluded from the timings:
 * 8 concurrent writer threads appending 1 event per transaction, each to its own streams;
 * replay per stream (every stream read, decoded and folded) and of the whole log in order.
 
-Timings use time.perf_counter. Memory is the Python-heap peak (tracemalloc) of the ledger during
-each workload, above what was allocated before it started, measured in a separate pass so that
-tracing does not distort the timings; the process's peak RSS (getrusage) is printed at the end.
+Timings use time.perf_counter; replays (short and CPU-bound) report the median of 3 passes.
+Memory is the Python-heap peak (tracemalloc) of the ledger during each workload, counting what
+the workload allocates, measured in a separate pass so that tracing does not distort the
+timings; the process's peak RSS (getrusage) is printed at the end. The machine is small and may
+be shared: the CPU time other processes use meanwhile is measured, and a run that shared more
+than 5% of its time says so.
 """
 
 from __future__ import annotations
