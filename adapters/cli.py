@@ -302,13 +302,13 @@ def send(
 
     with opened_store(ctx) as store:
         service = make_service(settings_of(ctx), store)
-        before = service.get(ocid)
-        payout = service.send_payout(
+        result = service.send(
             PayoutInstruction(ocid, command_id, amount, party_b, remarks, occasion)
         )
         catch_up_all(store)
+    payout = result.payout
     console.print(_payout_table([payout]))
-    if before is not None and before.version == payout.version:
+    if not result.sent:
         err_console.print(f"{ocid} is already known: nothing was sent")
     if payout.status is PayoutStatus.REQUESTED:
         err_console.print(

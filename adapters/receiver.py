@@ -8,7 +8,6 @@ direct peer is a configured trusted proxy (anyone can write that header).
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -45,30 +44,14 @@ class ReceiverConfig:
     max_body_bytes: int = 64 * 1024
 
 
-def _in_any(ip: str, networks: tuple[str, ...]) -> bool:
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    for entry in networks:
-        try:
-            if address in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
 def caller_ip(peer: str | None, forwarded_for: str | None, trusted: tuple[str, ...]) -> str | None:
     """The address that called us: the peer, unless the peer is a trusted proxy, in which case
     the right-most X-Forwarded-For entry that is not itself a trusted proxy."""
-    if peer is None or not forwarded_for or not _in_any(peer, trusted):
+    if peer is None or not forwarded_for or not is_mpesa_ip_allowed(peer, trusted):
         return peer
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     for hop in reversed(hops):
-        if not _in_any(hop, trusted):
+        if not is_mpesa_ip_allowed(hop, trusted):
             return hop
     return hops[0] if hops else peer
 

@@ -110,6 +110,14 @@ def _instruction(payout: Payout, *, ocid: str | None = None) -> PayoutInstructio
 
 
 @attrs.frozen
+class SendResult:
+    """A payout's state after a send, and whether that send put its request on the network."""
+
+    payout: Payout
+    sent: bool
+
+
+@attrs.frozen
 class BatchRow:
     """One row of a batch: its line in the file and what it asks for."""
 
@@ -179,6 +187,19 @@ class PayoutService:
         connect failure, or a crash between writing the request and sending it): then it is sent
         again under the same id, which Daraja refuses as a duplicate if it did receive it.
         """
+        return self.send(
+            instruction, batch_id=batch_id, batch_line=batch_line, retry_of=retry_of
+        ).payout
+
+    def send(
+        self,
+        instruction: PayoutInstruction,
+        *,
+        batch_id: str | None = None,
+        batch_line: int | None = None,
+        retry_of: str | None = None,
+    ) -> SendResult:
+        """``send_payout``, also saying whether this call put the request on the network."""
         valid = self.gateway.validate(instruction)
         ocid = valid.originator_conversation_id
         stream = payout_stream(ocid)
@@ -188,12 +209,12 @@ class PayoutService:
             if differences:
                 raise PayoutConflictError(ocid, differences)
             if not self._needs_sending(existing):
-                return existing
+                return SendResult(existing, sent=False)
             try:
                 # Take the lease first: a second sender running at the same time backs off.
                 self.store.append(stream, [self._lease()], expected_version=existing.version)
             except ConcurrencyError:
-                return self.require(ocid)
+                return SendResult(self.require(ocid), sent=False)
         else:
             event = self._requested(
                 valid, batch_id=batch_id, batch_line=batch_line, retry_of=retry_of
@@ -202,10 +223,10 @@ class PayoutService:
                 self.store.append(stream, [event, self._lease()], NO_STREAM)
             except (ConcurrencyError, EventIdConflictError):
                 # Another process recorded this id first: theirs is the payout (and the lease).
-                return self.send_payout(
+                return self.send(
                     instruction, batch_id=batch_id, batch_line=batch_line, retry_of=retry_of
                 )
-        return self._submit(valid)
+        return SendResult(self._submit(valid), sent=True)
 
     def _requested(
         self,
@@ -307,13 +328,9 @@ class PayoutService:
         for row in rows:
             result: Payout | BatchRowError
             try:
-                before = self.get(row.instruction.originator_conversation_id)
-                payout = self.send_payout(row.instruction, batch_id=batch_id, batch_line=row.line)
-                if before is not None and before.status is not PayoutStatus.REQUESTED:
-                    known.append(payout)
-                else:
-                    sent.append(payout)
-                result = payout
+                outcome = self.send(row.instruction, batch_id=batch_id, batch_line=row.line)
+                (sent if outcome.sent else known).append(outcome.payout)
+                result = outcome.payout
             except PayoutValidationError as exc:
                 result = BatchRowError(row.line, exc.field, f"line {row.line}: {exc}")
                 errors.append(result)

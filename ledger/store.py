@@ -132,6 +132,15 @@ class _DriverSQL:
         )
 
 
+def _stream_version(conn: sa.Connection, sql: _DriverSQL, stream_id: str) -> int:
+    return int(conn.exec_driver_sql(sql.version, (stream_id,)).scalar() or 0)
+
+
+def _projection_position(conn: sa.Connection, name: str) -> int:
+    query = sa.select(tracking.c.position).where(tracking.c.projection == name)
+    return int(conn.execute(query).scalar() or 0)
+
+
 @contextlib.contextmanager
 def _database_errors(engine: Engine) -> Iterator[None]:
     """Turn driver errors about reaching the database into one error with an actionable message."""
@@ -272,9 +281,7 @@ class WriteTransaction:
             raise
 
     def _stream_version(self, stream_id: str) -> int:
-        sql = self._store._sql
-        result = self.connection.exec_driver_sql(sql.version, (stream_id,)).scalar()
-        return int(result or 0)
+        return _stream_version(self.connection, self._store._sql, stream_id)
 
     def _stored_copies(
         self,
@@ -365,10 +372,7 @@ class WriteTransaction:
 
     def projection_position(self, name: str) -> int:
         """How far the projection ``name`` has read (0 if it never ran)."""
-        value = self.connection.execute(
-            sa.select(tracking.c.position).where(tracking.c.projection == name)
-        ).scalar()
-        return int(value or 0)
+        return _projection_position(self.connection, name)
 
     def set_projection_position(
         self, name: str, position: int, projection_version: str = ""
@@ -513,17 +517,6 @@ class EventStore:
             raise CorruptEventError(int(position), f"{event_type}: {reason}") from exc
         return RecordedEvent(position, stream_id, version, event_id, event_type, event, metadata)
 
-    _columns = (
-        events.c.position,
-        events.c.stream_id,
-        events.c.version,
-        events.c.event_type,
-        events.c.data,
-        events.c.metadata,
-        events.c.event_id,
-        events.c.recorded_at,
-    )
-
     def iter_stream(self, stream_id: str, from_version: int = 1) -> Iterator[RecordedEvent]:
         """A stream's events in version order, read page by page."""
         version = from_version - 1
@@ -545,10 +538,7 @@ class EventStore:
     def stream_version(self, stream_id: str) -> int:
         """The stream's current version: 0 when it does not exist."""
         with _database_errors(self.engine), self.engine.connect() as conn:
-            value = conn.execute(
-                sa.select(sa.func.max(events.c.version)).where(events.c.stream_id == stream_id)
-            ).scalar()
-        return int(value or 0)
+            return _stream_version(conn, self._sql, stream_id)
 
     def read_all(
         self,
@@ -596,7 +586,4 @@ class EventStore:
     def projection_position(self, name: str) -> int:
         """How far the projection ``name`` has read (0 if it never ran)."""
         with _database_errors(self.engine), self.engine.connect() as conn:
-            value = conn.execute(
-                sa.select(tracking.c.position).where(tracking.c.projection == name)
-            ).scalar()
-        return int(value or 0)
+            return _projection_position(conn, name)
